@@ -1,0 +1,15 @@
+namespace KubeHa.Core.Hosts;
+
+/// <summary>Why a host check failed; stable values, stored and shown.</summary>
+public enum HostCheckErrorKind
+{
+    Unreachable = 1,
+    ConnectionRefused = 2,
+    AuthenticationFailed = 3,
+    WrongPassphrase = 4,
+    HostKeyMismatch = 5,
+    SudoRequiresPassword = 6,
+    Timeout = 7,
+    CommandFailed = 8,
+    InvalidCredential = 9,
+}

@@ -1,0 +1,48 @@
+using KubeHa.Core.Credentials;
+
+namespace KubeHa.Core.Hosts;
+
+/// <summary>A Linux machine in the inventory, reached over SSH.</summary>
+public sealed class ManagedHost
+{
+    public int Id { get; set; }
+
+    /// <summary>Operator-chosen display name, unique in the inventory.</summary>
+    public required string Name { get; set; }
+
+    /// <summary>IP address or DNS name.</summary>
+    public required string Address { get; set; }
+
+    public int Port { get; set; } = 22;
+
+    public required string Username { get; set; }
+
+    public int CredentialId { get; set; }
+
+    public Credential? Credential { get; set; }
+
+    /// <summary>Pinned host key (trust on first use): algorithm, e.g. "ssh-ed25519".</summary>
+    public string? HostKeyAlgorithm { get; set; }
+
+    /// <summary>Pinned host key fingerprint, "SHA256:..." as OpenSSH prints it.</summary>
+    public string? HostKeyFingerprint { get; set; }
+
+    public DateTimeOffset? HostKeyPinnedAt { get; set; }
+
+    public HostCheckStatus CheckStatus { get; set; }
+
+    /// <summary>Machine-readable failure kind of the last check (see <see cref="HostCheckErrorKind"/>).</summary>
+    public HostCheckErrorKind? CheckErrorKind { get; set; }
+
+    /// <summary>Operator-facing message of the last failed check; never contains a secret.</summary>
+    public string? CheckError { get; set; }
+
+    public DateTimeOffset? CheckedAt { get; set; }
+
+    /// <summary>Facts gathered by the last successful check.</summary>
+    public HostFacts? Facts { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,27 @@
+using KubeHa.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace KubeHa.Core;
+
+/// <summary>The one registration entry point of KubeHa.Core.</summary>
+public static class KubeHaCoreServiceCollectionExtensions
+{
+    public static IServiceCollection AddKubeHaCore(this IServiceCollection services)
+    {
+        services.AddOptions<DataDirectoryOptions>()
+            .BindConfiguration(DataDirectoryOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddDbContextFactory<KubeHaDbContext>((sp, db) =>
+        {
+            var data = sp.GetRequiredService<IOptions<DataDirectoryOptions>>().Value;
+            db.UseSqlite($"Data Source={data.DatabasePath};Default Timeout=30");
+        });
+
+        return services;
+    }
+}

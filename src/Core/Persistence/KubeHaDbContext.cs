@@ -1,0 +1,95 @@
+using KubeHa.Core.Clusters;
+using KubeHa.Core.Credentials;
+using KubeHa.Core.Hosts;
+using KubeHa.Core.Runs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace KubeHa.Core.Persistence;
+
+/// <summary>The catalog: credentials, hosts, clusters and the run ledger.</summary>
+public class KubeHaDbContext(DbContextOptions<KubeHaDbContext> options) : DbContext(options)
+{
+    public DbSet<Credential> Credentials => Set<Credential>();
+
+    public DbSet<ManagedHost> Hosts => Set<ManagedHost>();
+
+    public DbSet<Cluster> Clusters => Set<Cluster>();
+
+    public DbSet<ClusterNode> ClusterNodes => Set<ClusterNode>();
+
+    public DbSet<Run> Runs => Set<Run>();
+
+    public DbSet<StepRun> StepRuns => Set<StepRun>();
+
+    public DbSet<HostStepRun> HostStepRuns => Set<HostStepRun>();
+
+    public DbSet<LogLine> LogLines => Set<LogLine>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no native DateTimeOffset; storing UTC ticks keeps ordering and comparison in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Credential>(e =>
+        {
+            e.HasIndex(c => c.Name).IsUnique();
+            e.Property(c => c.Name).HasMaxLength(128);
+        });
+
+        modelBuilder.Entity<ManagedHost>(e =>
+        {
+            e.ToTable("Hosts");
+            e.HasIndex(h => h.Name).IsUnique();
+            e.Property(h => h.Name).HasMaxLength(128);
+            e.Property(h => h.Address).HasMaxLength(255);
+            e.Property(h => h.Username).HasMaxLength(64);
+            e.HasOne(h => h.Credential).WithMany().HasForeignKey(h => h.CredentialId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(h => h.Facts!).HasConversion(JsonColumn.Converter<HostFacts>()!, JsonColumn.Comparer<HostFacts>());
+        });
+
+        modelBuilder.Entity<Cluster>(e =>
+        {
+            e.HasIndex(c => c.Name).IsUnique();
+            e.Property(c => c.Name).HasMaxLength(128);
+            e.Property(c => c.Spec).HasConversion(JsonColumn.Converter<ClusterSpec>(), JsonColumn.Comparer<ClusterSpec>());
+            e.Property(c => c.ActiveRunId).IsConcurrencyToken();
+            e.HasMany(c => c.Nodes).WithOne(n => n.Cluster).HasForeignKey(n => n.ClusterId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ClusterNode>(e =>
+        {
+            e.HasOne(n => n.Host).WithMany().HasForeignKey(n => n.HostId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(n => new { n.ClusterId, n.HostId, n.Role }).IsUnique();
+            e.HasIndex(n => n.HostId);
+        });
+
+        modelBuilder.Entity<Run>(e =>
+        {
+            e.Property(r => r.Plan).HasMaxLength(32);
+            e.Property(r => r.Spec).HasConversion(JsonColumn.Converter<ClusterSpec>(), JsonColumn.Comparer<ClusterSpec>());
+            e.HasOne(r => r.Cluster).WithMany().HasForeignKey(r => r.ClusterId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(r => r.Steps).WithOne(s => s.Run).HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(r => new { r.ClusterId, r.Status });
+        });
+
+        modelBuilder.Entity<StepRun>(e =>
+        {
+            e.Property(s => s.Key).HasMaxLength(64);
+            e.HasIndex(s => new { s.RunId, s.Ordinal }).IsUnique();
+            e.HasMany(s => s.Hosts).WithOne(h => h.StepRun).HasForeignKey(h => h.StepRunId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<HostStepRun>(e => e.HasIndex(h => new { h.StepRunId, h.HostId }).IsUnique());
+
+        modelBuilder.Entity<LogLine>(e =>
+        {
+            e.HasIndex(l => new { l.RunId, l.Seq }).IsUnique();
+            e.HasOne<Run>().WithMany().HasForeignKey(l => l.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}
