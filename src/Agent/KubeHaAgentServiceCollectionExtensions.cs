@@ -1,5 +1,7 @@
 using Hangfire;
+using KubeHa.Agent.Jobs;
 using KubeHa.Agent.Security;
+using KubeHa.Core.Hosts;
 using KubeHa.Core;
 using KubeHa.Core.Persistence;
 using KubeHa.Core.Security;
@@ -45,6 +47,9 @@ public static class KubeHaAgentServiceCollectionExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseInMemoryStorage());
+
+        services.AddSingleton<IHostCheckScheduler, HangfireHostCheckScheduler>();
+        services.AddTransient<HostCheckJob>();
 
         if (runWorker)
         {

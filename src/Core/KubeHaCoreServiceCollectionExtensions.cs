@@ -1,3 +1,4 @@
+using KubeHa.Core.Hosts;
 using KubeHa.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +23,7 @@ public static class KubeHaCoreServiceCollectionExtensions
             db.UseSqlite($"Data Source={data.DatabasePath};Default Timeout=30");
         });
 
+        services.AddSingleton<InventoryEvents>();
         return services;
     }
 }
