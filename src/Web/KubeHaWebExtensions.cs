@@ -1,17 +1,19 @@
 using Hangfire;
 using KubeHa.Agent;
 using KubeHa.Web.Components;
+using KubeHa.Web.Identity;
 using MudBlazor.Services;
 
 namespace KubeHa.Web;
 
-/// <summary>The one registration entry point of KubeHa.Web: UI, API, hubs, and the embedded agent.</summary>
+/// <summary>The one registration entry point of KubeHa.Web: UI, API, hubs, identity, and the embedded agent.</summary>
 public static class KubeHaWebExtensions
 {
     public static WebApplicationBuilder AddKubeHaWeb(this WebApplicationBuilder builder)
     {
         var embedAgent = builder.Configuration.GetValue("KubeHa:Agent:Embedded", defaultValue: true);
         builder.Services.AddKubeHaAgent(runWorker: embedAgent);
+        builder.Services.AddKubeHaIdentity();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -26,10 +28,14 @@ public static class KubeHaWebExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapStaticAssets();
-        app.MapHealthChecks("/healthz");
-        app.MapHangfireDashboard("/hangfire");
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new HangfireAdminFilter()] });
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

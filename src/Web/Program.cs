@@ -1,11 +1,13 @@
 using KubeHa.Core.Persistence;
 using KubeHa.Web;
+using KubeHa.Web.Identity;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddKubeHaWeb();
 
 var app = builder.Build();
 await app.Services.InitializeKubeHaDatabaseAsync();
+await app.Services.InitializeKubeHaIdentityAsync();
 app.UseKubeHaWeb();
 await app.RunAsync();
 
