@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KubeHa.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real KubeHa.Web app in-process, on its own SQLite file and key ring in a temporary data directory.
+/// Log messages are captured so tests can check what reached the log.
+/// </summary>
+public sealed class KubeHaAppFactory : WebApplicationFactory<Program>
+{
+    public const string AdminPassword = "correct-horse-battery-staple";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public KubeHaAppFactory(string? dataDirectory = null, string? adminPassword = AdminPassword, IDictionary<string, string?>? settings = null)
+    {
+        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("kubeha-web-").FullName;
+        _settings = new Dictionary<string, string?>
+        {
+            ["KubeHa:DataDirectory"] = DataDirectory,
+            ["KubeHa:Admin:Password"] = adminPassword,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string DataDirectory { get; }
+
+    public ConcurrentQueue<string> LogMessages { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
+        builder.ConfigureLogging(l => l.AddProvider(new CapturingLoggerProvider(LogMessages)));
+    }
+
+    /// <summary>A client that follows no redirects and keeps cookies, signed in as the given user.</summary>
+    public async Task<HttpClient> SignedInClientAsync(string userName = "admin", string password = AdminPassword)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var response = await SignIn.PostAsync(client, userName, password);
+        if (response.Headers.Location?.OriginalString.Contains("error", StringComparison.Ordinal) != false)
+        {
+            throw new InvalidOperationException($"Sign-in as {userName} failed: {response.StatusCode} {response.Headers.Location}");
+        }
+
+        return client;
+    }
+
+    public T Service<T>()
+        where T : notnull
+        => Services.GetRequiredService<T>();
+
+    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(sink);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class CapturingLogger(ConcurrentQueue<string> sink) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull
+            => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => sink.Enqueue(formatter(state, exception) + (exception is null ? "" : " " + exception));
+    }
+}
