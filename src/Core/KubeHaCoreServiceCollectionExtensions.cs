@@ -1,8 +1,10 @@
 using KubeHa.Core.Hosts;
 using KubeHa.Core.Persistence;
+using KubeHa.Core.Remote;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace KubeHa.Core;
@@ -24,6 +26,14 @@ public static class KubeHaCoreServiceCollectionExtensions
         });
 
         services.AddSingleton<InventoryEvents>();
+
+        services.AddOptions<SshOptions>()
+            .BindConfiguration(SshOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ISshConnector, SshConnector>();
+        services.AddSingleton<IHostCheckService, HostCheckService>();
         return services;
     }
 }
