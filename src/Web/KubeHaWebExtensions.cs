@@ -11,6 +11,13 @@ public static class KubeHaWebExtensions
 {
     public static WebApplicationBuilder AddKubeHaWeb(this WebApplicationBuilder builder)
     {
+        // Catch a missing registration at start-up in every environment, not on the first request that needs it.
+        builder.Host.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateOnBuild = true;
+            o.ValidateScopes = true;
+        });
+
         var embedAgent = builder.Configuration.GetValue("KubeHa:Agent:Embedded", defaultValue: true);
         builder.Services.AddKubeHaAgent(runWorker: embedAgent);
         builder.Services.AddKubeHaIdentity();
