@@ -71,7 +71,7 @@ internal static class KubeadmJoinCommandParser
         }
 
         // Documentation placeholders (<master-ip>:<master-port>, <token>) and prose are not commands.
-        if (!anyFlag || endpoint?.Contains('<', StringComparison.Ordinal) == true)
+        if (!anyFlag || endpoint?.Contains('<', StringComparison.Ordinal) == true || token?.StartsWith('<') == true)
         {
             return null;
         }

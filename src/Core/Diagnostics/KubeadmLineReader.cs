@@ -25,6 +25,7 @@ internal static partial class KubeadmLineReader
 
     public static List<KubeadmLine> Read(string text)
     {
+        text = UnescapeJsonOutput(text);
         var lines = new List<KubeadmLine>();
         var number = 0;
         StringBuilder? pending = null;
@@ -122,6 +123,19 @@ internal static partial class KubeadmLineReader
         }
 
         return (line, level, atPrompt, indented);
+    }
+
+    // Ansible and other tools print a command's output as a JSON string ("stderr": "line\nline"): split it.
+    private static string UnescapeJsonOutput(string text)
+    {
+        if (!text.Contains("\"stderr\": \"", StringComparison.Ordinal) && !text.Contains("\"stdout\": \"", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        return text.Replace("\\n", "\n", StringComparison.Ordinal)
+            .Replace("\\t", "\t", StringComparison.Ordinal)
+            .Replace("\\\"", "\"", StringComparison.Ordinal);
     }
 
     private static bool EndsWithContinuation(StringBuilder sb) => sb.Length > 0 && sb[^1] == '\\';

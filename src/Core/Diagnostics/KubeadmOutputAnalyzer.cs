@@ -91,7 +91,8 @@ public static partial class KubeadmOutputAnalyzer
 
         var outcome = lastFailure > lastSuccess ? KubeadmOutcome.Failure
             : lastSuccess >= 0 ? KubeadmOutcome.Success
-            : printedJoin ? KubeadmOutcome.Success // kubeadm token create --print-join-command
+            : printedJoin && phases.Count == 0 && !findings.Any(f => f.Severity == FindingSeverity.Error)
+                ? KubeadmOutcome.Success // kubeadm token create --print-join-command
             : KubeadmOutcome.Unknown;
 
         if (outcome == KubeadmOutcome.Failure && failureLine is not null && !findings.Any(f => f.Severity == FindingSeverity.Error))
@@ -126,7 +127,7 @@ public static partial class KubeadmOutputAnalyzer
     private static partial Regex SuccessRegex();
 
     [GeneratedRegex(
-        @"^error execution phase|^error: |^Error: |Some fatal errors occurred|Unfortunately, an error has occurred|could(?:n't| not) initialize a Kubernetes cluster|To see the stack trace of this error|^\[preflight\] If you know what you are doing",
+        @"^error execution phase|^error: |^Error: |^\[ERROR |Some fatal errors occurred|is not healthy after \d|^k8s\.io/kubernetes/cmd/kubeadm/app/|Unfortunately, an error has occurred|could(?:n't| not) initialize a Kubernetes cluster|To see the stack trace of this error|^\[preflight\] If you know what you are doing",
         RegexOptions.CultureInvariant, 2000)]
     private static partial Regex FailureRegex();
 }
