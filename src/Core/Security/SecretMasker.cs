@@ -116,7 +116,7 @@ public static partial class SecretMasker
     private static partial Regex HexKeyRegex();
 
     [GeneratedRegex(
-        """(?<k>\b(?:password|passwd|passphrase|pwd|secret|client-key-data|api[-_]?key|access[-_]?key|secret[-_]?key)\b["']?[ \t]*[=:][ \t]*)(?<v>"[^"\r\n]*"|'[^'\r\n]*'|[^\s,;]+)""",
+        """(?<k>\b(?:password|passwd|passphrase|pwd|client[-_]?secret|client-key-data|api[-_]?key|access[-_]?key|secret[-_]?key|secretKey)\b["']?[ \t]*[=:][ \t]*)(?<v>"[^"\r\n]*"|'[^'\r\n]*'|[^\s,;]+)""",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex KeyValueSecretRegex();
 
