@@ -30,6 +30,7 @@ public static class KubeHaWebExtensions
         app.MapStaticAssets();
         app.MapHealthChecks("/healthz");
         app.MapHangfireDashboard("/hangfire");
+        Api.DiagnoseEndpoints.MapDiagnoseEndpoints(app);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
