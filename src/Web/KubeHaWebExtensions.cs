@@ -1,5 +1,6 @@
 using Hangfire;
 using KubeHa.Agent;
+using KubeHa.Web.Api;
 using KubeHa.Web.Components;
 using KubeHa.Web.Identity;
 using MudBlazor.Services;
@@ -43,6 +44,7 @@ public static class KubeHaWebExtensions
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new HangfireAdminFilter()] });
+        app.MapDiagnoseEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -26,6 +26,16 @@ public sealed class SignInTests : IDisposable
     }
 
     [Fact]
+    public async Task Api_Anonymous_Returns401NotARedirect()
+    {
+        var client = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.PostAsync("/api/v1/diagnose/kubeadm", new StringContent("[preflight] Running pre-flight checks"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Healthz_Anonymous_IsHealthy()
     {
         var client = _app.CreateClient();

@@ -74,7 +74,7 @@ public sealed partial class HostCheckService(
         // Last line of defence: whatever the path, a stored message never carries a secret.
         if (outcome.Error is not null)
         {
-            outcome = outcome with { Error = new SecretMasker(knownSecrets).Apply(outcome.Error) };
+            outcome = outcome with { Error = new KnownSecretMasker(knownSecrets).Apply(outcome.Error) };
         }
 
         await RecordAsync(hostId, outcome, cancellationToken);

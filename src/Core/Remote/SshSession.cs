@@ -3,6 +3,7 @@ using KubeHa.Core.Credentials;
 using KubeHa.Core.Hosts;
 using Microsoft.Extensions.Logging;
 using Renci.SshNet;
+using KubeHa.Core.Security;
 
 namespace KubeHa.Core.Remote;
 
@@ -18,7 +19,7 @@ public sealed partial class SshSession : IDisposable
     private readonly SshClient _client;
     private readonly AuthenticationMethod[] _authentication;
     private readonly ILogger _logger;
-    private readonly SecretMasker _masker;
+    private readonly KnownSecretMasker _masker;
     private SudoMode? _sudo;
 
     internal SshSession(SshClient client, SshTarget target, HostKeyInfo hostKey, AuthenticationMethod[] authentication, ILogger logger)
@@ -28,7 +29,7 @@ public sealed partial class SshSession : IDisposable
         _logger = logger;
         Target = target;
         HostKey = hostKey;
-        _masker = new SecretMasker(target.Credential.Secrets);
+        _masker = new KnownSecretMasker(target.Credential.Secrets);
     }
 
     public SshTarget Target { get; }

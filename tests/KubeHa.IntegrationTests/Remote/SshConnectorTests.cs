@@ -6,6 +6,7 @@ using KubeHa.Testing;
 using KubeHa.Testing.Network;
 using KubeHa.Testing.Ssh;
 using static KubeHa.IntegrationTests.Remote.SshTestTargets;
+using KubeHa.Core.Security;
 
 namespace KubeHa.IntegrationTests.Remote;
 
@@ -241,7 +242,7 @@ public sealed class SshConnectorTests(SshdFixture fixture)
         Assert.Equal(3, result.ExitCode);
         Assert.Contains(new RemoteOutputLine(RemoteStream.Stdout, "one"), lines);
         Assert.Contains(new RemoteOutputLine(RemoteStream.Stderr, "two"), lines);
-        Assert.Contains(new RemoteOutputLine(RemoteStream.Stdout, SecretMasker.Mask), lines);
+        Assert.Contains(new RemoteOutputLine(RemoteStream.Stdout, KnownSecretMasker.Mask), lines);
         Assert.Equal("two", result.ErrorTail);
         Assert.DoesNotContain(Users.Password, result.Output, StringComparison.Ordinal);
     }

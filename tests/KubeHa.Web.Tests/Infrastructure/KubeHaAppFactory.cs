@@ -11,14 +11,24 @@ namespace KubeHa.Web.Tests.Infrastructure;
 /// The real KubeHa.Web app in-process, on its own SQLite file and key ring in a temporary data directory.
 /// Log messages are captured so tests can check what reached the log.
 /// </summary>
-public sealed class KubeHaAppFactory : WebApplicationFactory<Program>
+public class KubeHaAppFactory : WebApplicationFactory<Program>
 {
     public const string AdminPassword = "correct-horse-battery-staple";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDirectory;
 
-    public KubeHaAppFactory(string? dataDirectory = null, string? adminPassword = AdminPassword, IDictionary<string, string?>? settings = null)
+    public KubeHaAppFactory()
+        : this(null)
     {
+    }
+
+    /// <param name="dataDirectory">Null: a fresh temporary directory, deleted on dispose.</param>
+    /// <param name="adminPassword">The first-start admin password; null lets the app generate one.</param>
+    /// <param name="settings">More configuration.</param>
+    public KubeHaAppFactory(string? dataDirectory, string? adminPassword = AdminPassword, IDictionary<string, string?>? settings = null)
+    {
+        _ownsDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("kubeha-web-").FullName;
         _settings = new Dictionary<string, string?>
         {
@@ -32,6 +42,23 @@ public sealed class KubeHaAppFactory : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    private readonly SemaphoreSlim _adminClientLock = new(1, 1);
+    private HttpClient? _adminClient;
+
+    /// <summary>One shared client signed in as the administrator (do not dispose it).</summary>
+    public async Task<HttpClient> AdminClientAsync()
+    {
+        await _adminClientLock.WaitAsync();
+        try
+        {
+            return _adminClient ??= await SignedInClientAsync();
+        }
+        finally
+        {
+            _adminClientLock.Release();
+        }
+    }
 
     public ConcurrentQueue<string> LogMessages { get; } = new();
 
@@ -53,6 +80,20 @@ public sealed class KubeHaAppFactory : WebApplicationFactory<Program>
         }
 
         return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _adminClient?.Dispose();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (_ownsDirectory && Directory.Exists(DataDirectory))
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+        }
     }
 
     public T Service<T>()

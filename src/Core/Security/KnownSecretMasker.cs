@@ -1,13 +1,17 @@
-namespace KubeHa.Core.Remote;
+namespace KubeHa.Core.Security;
 
-/// <summary>Replaces known secret strings (and each line of a multi-line secret such as a key) with "***".</summary>
-public sealed class SecretMasker
+/// <summary>
+/// Masks what must never leave the process: the secrets this masker was given (passwords, passphrases, key lines —
+/// each line of a multi-line secret too, since output arrives line by line) replaced with "***", then everything
+/// <see cref="SecretMasker"/> recognises by shape (bootstrap tokens, certificate keys, key blocks).
+/// </summary>
+public sealed class KnownSecretMasker
 {
     public const string Mask = "***";
 
     private readonly string[] _secrets;
 
-    public SecretMasker(IEnumerable<string> secrets)
+    public KnownSecretMasker(IEnumerable<string> secrets)
     {
         // Multi-line secrets (private keys) are masked line by line too, since output arrives line by line.
         _secrets = secrets
@@ -28,6 +32,6 @@ public sealed class SecretMasker
             }
         }
 
-        return text;
+        return SecretMasker.Apply(text);
     }
 }

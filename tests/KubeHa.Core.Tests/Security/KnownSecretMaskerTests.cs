@@ -1,14 +1,15 @@
 using KubeHa.Core.Remote;
+using KubeHa.Core.Security;
 
 namespace KubeHa.Core.Tests.Remote;
 
-public sealed class SecretMaskerTests
+public sealed class KnownSecretMaskerTests
 {
     [Fact]
     public void Apply_PasswordAndKeyLines_Masked()
     {
         var key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nQyNTUxOQAAACCSpcNtWW56\n-----END OPENSSH PRIVATE KEY-----";
-        var masker = new SecretMasker(["pa'ss word", key]);
+        var masker = new KnownSecretMasker(["pa'ss word", key]);
 
         Assert.Equal("x *** y", masker.Apply("x pa'ss word y"));
         Assert.Equal("***", masker.Apply("QyNTUxOQAAACCSpcNtWW56"));
