@@ -1,8 +1,10 @@
+using KubeHa.Core.Credentials;
 using KubeHa.Core.Hosts;
 using KubeHa.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace KubeHa.Core;
@@ -24,6 +26,9 @@ public static class KubeHaCoreServiceCollectionExtensions
         });
 
         services.AddSingleton<InventoryEvents>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<CredentialStore>();
+        services.AddSingleton<HostInventory>();
         return services;
     }
 }
