@@ -1,6 +1,7 @@
 using KubeHa.Core.Credentials;
 using KubeHa.Core.Hosts;
 using KubeHa.Core.Persistence;
+using KubeHa.Core.Remote;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,9 +27,16 @@ public static class KubeHaCoreServiceCollectionExtensions
         });
 
         services.AddSingleton<InventoryEvents>();
+
+        services.AddOptions<SshOptions>()
+            .BindConfiguration(SshOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CredentialStore>();
         services.AddSingleton<HostInventory>();
+        services.AddSingleton<ISshConnector, SshConnector>();
+        services.AddSingleton<IHostCheckService, HostCheckService>();
         return services;
     }
 }
