@@ -11,7 +11,7 @@ internal static class HostCheckText
         HostCheckStatus.NeverChecked => "Not checked",
         HostCheckStatus.Queued => "Queued",
         HostCheckStatus.Running => "Checking",
-        HostCheckStatus.Succeeded => host.Warnings.Count > 0 ? "Ready, with warnings" : "Ready",
+        HostCheckStatus.Succeeded => "Ready",
         HostCheckStatus.Failed => host.CheckErrorKind is { } kind ? ErrorKind(kind) : "Failed",
         _ => host.CheckStatus.ToString(),
     };
