@@ -60,6 +60,7 @@ public sealed partial class HostCheckService(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // No "cancelled" kind exists; Timeout is the closest stable value. Recorded under its own bounded token.
             using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await RecordAsync(hostId, Outcome.Failed(HostCheckErrorKind.Timeout, "The check was cancelled before it finished."), cleanup.Token);
             throw;

@@ -45,7 +45,10 @@ public sealed partial class SshSession : IDisposable
     /// <summary>Masks this session's secrets in any text (for messages built from remote output).</summary>
     public string Mask(string text) => _masker.Apply(text);
 
-    /// <summary>Runs a command as the login user, streaming lines to <paramref name="onLine"/> as they arrive.</summary>
+    /// <summary>
+    /// Runs a command as the login user, streaming lines to <paramref name="onLine"/> as they arrive. The callback is
+    /// invoked from two worker threads (stdout and stderr) and may run concurrently with itself: make it thread-safe.
+    /// </summary>
     public Task<RemoteCommandResult> RunAsync(string command, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken) =>
         ExecuteAsync(command, standardInput: null, onLine, cancellationToken);
 

@@ -1,0 +1,23 @@
+using KubeHa.Core.Remote;
+
+namespace KubeHa.Core.Tests.Remote;
+
+public sealed class SecretMaskerTests
+{
+    [Fact]
+    public void Apply_PasswordAndKeyLines_Masked()
+    {
+        var key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nQyNTUxOQAAACCSpcNtWW56\n-----END OPENSSH PRIVATE KEY-----";
+        var masker = new SecretMasker(["pa'ss word", key]);
+
+        Assert.Equal("x *** y", masker.Apply("x pa'ss word y"));
+        Assert.Equal("***", masker.Apply("QyNTUxOQAAACCSpcNtWW56"));
+        Assert.Equal("nothing here", masker.Apply("nothing here"));
+    }
+
+    [Fact]
+    public void Quote_EmbeddedSingleQuote_OneLiteralWord()
+    {
+        Assert.Equal("'it'\\''s'", ShellQuote.Quote("it's"));
+    }
+}
