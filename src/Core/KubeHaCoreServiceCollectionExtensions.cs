@@ -1,3 +1,4 @@
+using KubeHa.Core.Credentials;
 using KubeHa.Core.Hosts;
 using KubeHa.Core.Persistence;
 using KubeHa.Core.Remote;
@@ -32,6 +33,8 @@ public static class KubeHaCoreServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<CredentialStore>();
+        services.AddSingleton<HostInventory>();
         services.AddSingleton<ISshConnector, SshConnector>();
         services.AddSingleton<IHostCheckService, HostCheckService>();
         return services;

@@ -24,7 +24,12 @@ public static class KubeHaWebExtensions
         builder.Services.AddKubeHaIdentity();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        builder.Services.AddMudServices(mud =>
+        {
+            // Bottom right: snackbars must not cover the page's action buttons in the top right.
+            mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            mud.SnackbarConfiguration.VisibleStateDuration = 6000;
+        });
         builder.Services.AddHealthChecks();
         return builder;
     }
