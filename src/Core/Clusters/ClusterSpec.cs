@@ -42,6 +42,12 @@ public sealed record ClusterSpec
     /// <summary>Dedicated mode only: also forward 80/443 on the HAProxy host to the ingress controller's NodePorts on the workers (seed 004).</summary>
     public IngressForwarding? IngressForwarding { get; init; }
 
+    /// <summary>
+    /// True: KubeHa turns swap off (now and in /etc/fstab) during OS preparation. False: swap is the operator's business
+    /// and preflight refuses a host with swap on, before anything changes.
+    /// </summary>
+    public bool ManageSwap { get; init; } = true;
+
     /// <summary>Lifetime of the bootstrap tokens KubeHa creates (kubeadm's default is 24 h).</summary>
     public int BootstrapTokenTtlHours { get; init; } = 24;
 
