@@ -4,6 +4,7 @@ using KubeHa.Agent.Security;
 using KubeHa.Core.Hosts;
 using KubeHa.Core;
 using KubeHa.Core.Persistence;
+using KubeHa.Core.Provisioning;
 using KubeHa.Core.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -50,9 +51,13 @@ public static class KubeHaAgentServiceCollectionExtensions
 
         services.AddSingleton<IHostCheckScheduler, HangfireHostCheckScheduler>();
         services.AddTransient<HostCheckJob>();
+        services.AddSingleton<IRunScheduler, HangfireRunScheduler>();
+        services.AddTransient<ProvisioningJob>();
 
         if (runWorker)
         {
+            // Registered before the Hangfire server so interrupted runs are marked before any job starts.
+            services.AddHostedService<InterruptedRunsService>();
             services.AddHangfireServer((sp, server) =>
             {
                 var agent = sp.GetRequiredService<IOptions<AgentOptions>>().Value;

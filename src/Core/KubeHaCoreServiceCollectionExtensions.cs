@@ -1,5 +1,9 @@
 using KubeHa.Core.Credentials;
 using KubeHa.Core.Hosts;
+using KubeHa.Core.Kubernetes;
+using KubeHa.Core.Provisioning;
+using KubeHa.Core.Provisioning.Plans;
+using KubeHa.Core.Runs;
 using KubeHa.Core.Persistence;
 using KubeHa.Core.Remote;
 using Microsoft.EntityFrameworkCore;
@@ -37,6 +41,21 @@ public static class KubeHaCoreServiceCollectionExtensions
         services.AddSingleton<HostInventory>();
         services.AddSingleton<ISshConnector, SshConnector>();
         services.AddSingleton<IHostCheckService, HostCheckService>();
+
+        services.AddOptions<ProvisioningOptions>()
+            .BindConfiguration(ProvisioningOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<RunEvents>();
+        services.AddSingleton<RunLedger>();
+        services.AddSingleton<RunCancellations>();
+        services.AddSingleton<InterruptedRunRecovery>();
+        services.AddSingleton<IClusterApi, KubernetesClusterApi>();
+        services.AddSingleton<IPlanCatalog, PlanCatalog>();
+        services.AddSingleton<IClusterSecretsStore, ClusterSecretsStore>();
+        services.AddSingleton<IHostShellFactory, SshHostShellFactory>();
+        services.AddSingleton<RunExecutor>();
+        services.AddSingleton<PlanPreviewer>();
         return services;
     }
 }

@@ -19,6 +19,20 @@ public sealed class Cluster
     /// <summary>Id of the run currently holding the cluster; the compare-and-swap target for "one active run per cluster".</summary>
     public long? ActiveRunId { get; set; }
 
+    /// <summary>Encrypted bootstrap token KubeHa generated for joins ([a-z0-9]{6}.[a-z0-9]{16}).</summary>
+    public string? ProtectedBootstrapToken { get; set; }
+
+    public DateTimeOffset? BootstrapTokenExpiresAt { get; set; }
+
+    /// <summary>Encrypted certificate key of the last control-plane certificate upload (kubeadm-certs secret).</summary>
+    public string? ProtectedCertificateKey { get; set; }
+
+    /// <summary>When the certificates were last uploaded; kubeadm deletes them two hours later.</summary>
+    public DateTimeOffset? CertificatesUploadedAt { get; set; }
+
+    /// <summary>"sha256:..." of the cluster CA's public key, computed from /etc/kubernetes/pki/ca.crt. Not secret.</summary>
+    public string? CaCertHash { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

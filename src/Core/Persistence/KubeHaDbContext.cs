@@ -75,6 +75,7 @@ public class KubeHaDbContext(DbContextOptions<KubeHaDbContext> options) : DbCont
             e.HasOne(r => r.Cluster).WithMany().HasForeignKey(r => r.ClusterId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(r => r.Steps).WithOne(s => s.Run).HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(r => new { r.ClusterId, r.Status });
+            e.Property(r => r.TargetHostIds!).HasConversion(JsonColumn.Converter<List<int>>()!, JsonColumn.Comparer<List<int>>());
         });
 
         modelBuilder.Entity<StepRun>(e =>

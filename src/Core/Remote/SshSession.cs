@@ -19,7 +19,8 @@ public sealed partial class SshSession : IDisposable
     private readonly SshClient _client;
     private readonly AuthenticationMethod[] _authentication;
     private readonly ILogger _logger;
-    private readonly KnownSecretMasker _masker;
+    private volatile KnownSecretMasker _masker;
+    private IReadOnlyList<string> _secrets;
     private SudoMode? _sudo;
 
     internal SshSession(SshClient client, SshTarget target, HostKeyInfo hostKey, AuthenticationMethod[] authentication, ILogger logger)
@@ -29,7 +30,21 @@ public sealed partial class SshSession : IDisposable
         _logger = logger;
         Target = target;
         HostKey = hostKey;
-        _masker = new KnownSecretMasker(target.Credential.Secrets);
+        _secrets = target.Credential.Secrets.ToList();
+        _masker = new KnownSecretMasker(_secrets);
+    }
+
+    /// <summary>
+    /// Adds secrets that appear in this session's output or commands (a bootstrap token, a certificate key KubeHa
+    /// generated): from now on they are masked like the credential's own.
+    /// </summary>
+    public void AddKnownSecrets(IEnumerable<string> secrets)
+    {
+        lock (_client)
+        {
+            _secrets = [.. _secrets, .. secrets.Where(s => !string.IsNullOrEmpty(s))];
+            _masker = new KnownSecretMasker(_secrets);
+        }
     }
 
     public SshTarget Target { get; }
@@ -54,16 +69,23 @@ public sealed partial class SshSession : IDisposable
         ExecuteAsync(command, standardInput: null, onLine, cancellationToken);
 
     /// <summary>Runs a POSIX sh script as root (directly when logged in as root, else through sudo).</summary>
-    public async Task<RemoteCommandResult> RunAsRootAsync(string script, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken)
+    public Task<RemoteCommandResult> RunAsRootAsync(string script, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken) =>
+        RunAsRootAsync(script, standardInput: null, onLine, cancellationToken);
+
+    /// <summary>
+    /// Runs a POSIX sh script as root with <paramref name="standardInput"/> on its stdin (closed afterwards): how file
+    /// contents, which may hold secrets, reach a host without appearing in a command line.
+    /// </summary>
+    public async Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken)
     {
         var mode = await EnsureSudoAsync(cancellationToken);
         return mode switch
         {
-            SudoMode.Root => await ExecuteAsync(script, null, onLine, cancellationToken),
-            SudoMode.Passwordless => await ExecuteAsync($"sudo -n -- sh -c {ShellQuote.Quote(script)}", null, onLine, cancellationToken),
+            SudoMode.Root => await ExecuteAsync(script, standardInput, onLine, cancellationToken),
+            SudoMode.Passwordless => await ExecuteAsync($"sudo -n -- sh -c {ShellQuote.Quote(script)}", standardInput, onLine, cancellationToken),
 
             // -k: always prompt, so the password line on stdin is always consumed by sudo and never reaches the command.
-            _ => await ExecuteAsync($"sudo -S -k -p '' -- sh -c {ShellQuote.Quote(script)}", Target.Credential.Password + "\n", onLine, cancellationToken),
+            _ => await ExecuteAsync($"sudo -S -k -p '' -- sh -c {ShellQuote.Quote(script)}", Target.Credential.Password + "\n" + standardInput, onLine, cancellationToken),
         };
     }
 

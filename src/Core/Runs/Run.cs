@@ -27,6 +27,12 @@ public sealed class Run
 
     public string? Error { get; set; }
 
+    /// <summary>Hosts a reset run removes; null means the whole cluster (or, for create and add-nodes, every host).</summary>
+    public List<int>? TargetHostIds { get; set; }
+
+    /// <summary>Set when an operator asked to cancel; the executing agent polls it.</summary>
+    public DateTimeOffset? CancelRequestedAt { get; set; }
+
     public string? StartedByUser { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -26,12 +26,27 @@ namespace KubeHa.Core.Persistence.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("BootstrapTokenExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CaCertHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CertificatesUploadedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedBootstrapToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedCertificateKey")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProtectedKubeconfig")
@@ -281,6 +296,9 @@ namespace KubeHa.Core.Persistence.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CancelRequestedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ClaimedBy")
                         .HasColumnType("TEXT");
 
@@ -314,6 +332,9 @@ namespace KubeHa.Core.Persistence.Migrations
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetHostIds")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

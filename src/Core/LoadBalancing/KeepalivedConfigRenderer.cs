@@ -1,0 +1,64 @@
+using System.Text;
+
+namespace KubeHa.Core.LoadBalancing;
+
+/// <summary>
+/// Renders keepalived.conf: VRRP over unicast (works where multicast is filtered), the VIP moving away from a host
+/// whose HAProxy is not running (track_script lowers its priority below every peer's).
+/// </summary>
+public static class KeepalivedConfigRenderer
+{
+    public const string ConfigPath = "/etc/keepalived/keepalived.conf";
+
+    /// <summary>Priority of the i-th load balancer: 150, 140, ...; the track script subtracts more than the spread.</summary>
+    public static int PriorityFor(int index) => 150 - (10 * index);
+
+    public static string Render(KeepalivedInstance instance)
+    {
+        var sb = new StringBuilder();
+        sb.Append($$"""
+            # Managed by KubeHa: changes are overwritten on the next run.
+            global_defs {
+                enable_script_security
+                script_user root
+                vrrp_startup_delay 2
+            }
+
+            vrrp_script chk_haproxy {
+                script "/usr/bin/pgrep -x haproxy"
+                interval 2
+                timeout 2
+                fall 2
+                rise 2
+                weight -100
+            }
+
+            vrrp_instance kube_api {
+                state {{(instance.Priority >= PriorityFor(0) ? "MASTER" : "BACKUP")}}
+                interface {{instance.Interface}}
+                virtual_router_id {{instance.RouterId}}
+                priority {{instance.Priority}}
+                advert_int 1
+                unicast_src_ip {{instance.SelfAddress}}
+                unicast_peer {
+
+            """);
+        foreach (var peer in instance.Peers)
+        {
+            sb.AppendLine($"        {peer}");
+        }
+
+        sb.Append($$"""
+                }
+                virtual_ipaddress {
+                    {{instance.VirtualIp}}/{{instance.PrefixLength}} dev {{instance.Interface}}
+                }
+                track_script {
+                    chk_haproxy
+                }
+            }
+
+            """);
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,18 @@
+using KubeHa.Core.Clusters;
+using KubeHa.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace KubeHa.Core.Provisioning;
+
+/// <summary>Loads a cluster's hosts with their roles, in the order they were added (the first control plane first).</summary>
+public static class ClusterMembers
+{
+    public static async Task<IReadOnlyList<ClusterMember>> LoadAsync(KubeHaDbContext db, int clusterId, CancellationToken cancellationToken)
+    {
+        var nodes = await db.ClusterNodes.AsNoTracking().Include(n => n.Host).Where(n => n.ClusterId == clusterId).ToListAsync(cancellationToken);
+        return nodes.GroupBy(n => n.HostId)
+            .OrderBy(g => g.Min(n => n.Id))
+            .Select(g => new ClusterMember(g.Key, g.First().Host!.Name, g.First().Host!.Address, g.Select(n => n.Role).ToHashSet(), g.First().Host!.Facts))
+            .ToList();
+    }
+}

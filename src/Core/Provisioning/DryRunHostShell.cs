@@ -1,0 +1,43 @@
+using KubeHa.Core.Remote;
+using KubeHa.Core.Security;
+
+namespace KubeHa.Core.Provisioning;
+
+/// <summary>
+/// The plan-preview shell: executes nothing; every command succeeds with empty output unless <paramref name="responder"/>
+/// (tests) answers it. The same step code runs against it, and <see cref="HostSession"/> records "would run: ...".
+/// </summary>
+public sealed class DryRunHostShell(Func<string, RemoteCommandResult?>? responder = null) : IHostShell
+{
+    private readonly List<string> _secrets = [];
+    private KnownSecretMasker _masker = new([]);
+
+    public bool IsDryRun => true;
+
+    public Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = responder?.Invoke(script) ?? new RemoteCommandResult(0, string.Empty, string.Empty);
+        foreach (var line in result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            onLine?.Invoke(new RemoteOutputLine(RemoteStream.Stdout, Mask(line)));
+        }
+
+        return Task.FromResult(result with { Output = Mask(result.Output), ErrorTail = Mask(result.ErrorTail) });
+    }
+
+    public void AddKnownSecrets(IEnumerable<string> secrets)
+    {
+        lock (_secrets)
+        {
+            _secrets.AddRange(secrets);
+            _masker = new KnownSecretMasker(_secrets);
+        }
+    }
+
+    public string Mask(string text) => _masker.Apply(text);
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using KubeHa.Core.Clusters;
+using KubeHa.Core.Hosts;
+
+namespace KubeHa.Core.Provisioning;
+
+/// <summary>
+/// Everything steps decide from during one attempt of a run: the frozen spec, the hosts and their roles, the facts
+/// gathered at the start of this attempt, and the cluster's join material (loaded decrypted, saved encrypted).
+/// </summary>
+public sealed class PlanContext
+{
+    private readonly ConcurrentDictionary<int, NodeState> _states = new();
+    private readonly ConcurrentDictionary<int, HostFacts> _facts = new();
+    private readonly SemaphoreSlim _joinLock = new(1, 1);
+    private readonly Func<int, CancellationToken, Task<HostSession>> _sessions;
+    private readonly IClusterSecretsStore _secrets;
+
+    public PlanContext(
+        int clusterId,
+        long runId,
+        ClusterSpec spec,
+        IReadOnlyList<ClusterMember> members,
+        IReadOnlySet<int> removing,
+        JoinMaterial join,
+        IClusterSecretsStore secrets,
+        Func<int, CancellationToken, Task<HostSession>> sessions,
+        TimeProvider time,
+        ProvisioningOptions options)
+    {
+        ClusterId = clusterId;
+        RunId = runId;
+        Spec = spec;
+        Members = members;
+        Removing = removing;
+        Join = join;
+        _secrets = secrets;
+        _sessions = sessions;
+        Time = time;
+        Options = options;
+        Endpoint = ControlPlaneEndpoint.For(spec, members);
+        foreach (var member in members.Where(m => m.Facts is not null))
+        {
+            _facts[member.HostId] = member.Facts!;
+        }
+    }
+
+    public int ClusterId { get; }
+
+    public long RunId { get; }
+
+    public ClusterSpec Spec { get; }
+
+    public IReadOnlyList<ClusterMember> Members { get; }
+
+    /// <summary>Hosts this run removes from the cluster (reset plans); empty otherwise.</summary>
+    public IReadOnlySet<int> Removing { get; }
+
+    public ControlPlaneEndpoint Endpoint { get; }
+
+    public TimeProvider Time { get; }
+
+    public ProvisioningOptions Options { get; }
+
+    public JoinMaterial Join { get; private set; }
+
+    /// <summary>Key of the step executing now (log lines are attributed to it).</summary>
+    public string? CurrentStepKey { get; set; }
+
+    /// <summary>The admin kubeconfig once read from the first control plane (memory only).</summary>
+    public string? AdminKubeconfig { get; set; }
+
+    public IEnumerable<ClusterMember> ControlPlanes => Members.Where(m => m.Is(NodeRole.ControlPlane));
+
+    public IEnumerable<ClusterMember> Workers => Members.Where(m => m.Is(NodeRole.Worker) && !m.Is(NodeRole.ControlPlane));
+
+    public IEnumerable<ClusterMember> EtcdHosts => Members.Where(m => m.Is(NodeRole.Etcd));
+
+    public IEnumerable<ClusterMember> KubernetesNodes => Members.Where(m => m.IsKubernetesNode);
+
+    /// <summary>Hosts that need a container runtime and kube packages: nodes, and external etcd members (kubeadm runs etcd there).</summary>
+    public IEnumerable<ClusterMember> KubeadmHosts => Members.Where(m => m.IsKubernetesNode || m.Is(NodeRole.Etcd));
+
+    /// <summary>Members that stay in the cluster (everything but what a reset removes).</summary>
+    public IEnumerable<ClusterMember> Remaining => Members.Where(m => !IsRemoving(m));
+
+    /// <summary>Where HAProxy runs: every node in node-local mode, else the load-balancer hosts.</summary>
+    public IEnumerable<ClusterMember> LoadBalancerHosts => Spec.LoadBalancerMode == LoadBalancerMode.NodeLocal
+        ? KubernetesNodes
+        : Members.Where(m => m.Is(NodeRole.LoadBalancer));
+
+    /// <summary>
+    /// The control plane that runs (or ran) kubeadm init: one that already has admin.conf if any does (init exactly
+    /// once per cluster), else the first one.
+    /// </summary>
+    public ClusterMember? InitHost =>
+        ControlPlanes.FirstOrDefault(m => StateOf(m.HostId).HasAdminConf) ?? ControlPlanes.FirstOrDefault();
+
+    /// <summary>A control plane that stays and can run kubectl with admin.conf (for drains during a reset).</summary>
+    public ClusterMember? AdminHost =>
+        Remaining.Where(m => m.Is(NodeRole.ControlPlane)).FirstOrDefault(m => StateOf(m.HostId).HasAdminConf);
+
+    public bool IsRemoving(ClusterMember member) => Removing.Contains(member.HostId);
+
+    public NodeState StateOf(int hostId) => _states.TryGetValue(hostId, out var s) ? s : NodeState.Fresh;
+
+    public HostFacts? FactsOf(int hostId) => _facts.TryGetValue(hostId, out var f) ? f : null;
+
+    public void SetFacts(int hostId, HostFacts? facts, NodeState state)
+    {
+        _states[hostId] = state;
+        if (facts is not null)
+        {
+            _facts[hostId] = facts;
+        }
+    }
+
+    /// <summary>The node name kubeadm registers: the lower-cased hostname, else the inventory name.</summary>
+    public string NodeName(ClusterMember member) => (FactsOf(member.HostId)?.Hostname ?? member.Name).ToLowerInvariant();
+
+    public ClusterMember Member(int hostId) => Members.First(m => m.HostId == hostId);
+
+    /// <summary>The run's session to another host (connected on first use).</summary>
+    public Task<HostSession> SessionAsync(ClusterMember member, CancellationToken cancellationToken) => _sessions(member.HostId, cancellationToken);
+
+    /// <summary>
+    /// Serialises changes to the join material across hosts: <paramref name="update"/> sees the current material and
+    /// returns the new one (or the same), which is saved encrypted before it is used anywhere.
+    /// </summary>
+    public async Task<JoinMaterial> UpdateJoinAsync(Func<JoinMaterial, CancellationToken, Task<JoinMaterial>> update, CancellationToken cancellationToken)
+    {
+        await _joinLock.WaitAsync(cancellationToken);
+        try
+        {
+            var next = await update(Join, cancellationToken);
+            if (next != Join)
+            {
+                await _secrets.SaveAsync(ClusterId, next, cancellationToken);
+                Join = next;
+            }
+
+            return Join;
+        }
+        finally
+        {
+            _joinLock.Release();
+        }
+    }
+
+    /// <summary>Saves material about to be used, inside an <see cref="UpdateJoinAsync"/> callback (persist before use).</summary>
+    public Task SaveJoinNowAsync(JoinMaterial material, CancellationToken cancellationToken) =>
+        _secrets.SaveAsync(ClusterId, material, cancellationToken);
+
+    public Task SaveKubeconfigAsync(string kubeconfig, CancellationToken cancellationToken) =>
+        _secrets.SaveKubeconfigAsync(ClusterId, kubeconfig, cancellationToken);
+
+    public Task ClearSecretsAsync(CancellationToken cancellationToken) => _secrets.ClearAsync(ClusterId, cancellationToken);
+}

@@ -1,0 +1,67 @@
+using KubeHa.Core.Kubernetes;
+using KubeHa.Core.Provisioning.Steps;
+
+namespace KubeHa.Core.Provisioning.Plans;
+
+/// <summary>
+/// The plans, written out literally like k0sctl's apply.go: read top to bottom, that is what a run does. Steps decide
+/// per host from facts, so add-nodes reuses create's steps and touches only hosts not yet in the cluster.
+/// </summary>
+public sealed class PlanCatalog(IClusterApi api) : IPlanCatalog
+{
+    public const string Create = "create";
+    public const string AddNodes = "add-nodes";
+    public const string Reset = "reset";
+
+    public Plan Get(string key) => key switch
+    {
+        Create => new Plan(Create, "Create cluster",
+        [
+            new ConnectHostsStep(),
+            new GatherFactsStep(),
+            new CheckPreflightStep(),
+            new PrepareOsStep(),
+            new InstallContainerRuntimeStep(),
+            new InstallKubePackagesStep(),
+            new ConfigureLoadBalancersStep(),
+            new ConfigureKeepalivedStep(),
+            new PullImagesStep(),
+            new GenerateEtcdCertificatesStep(),
+            new StartEtcdMembersStep(),
+            new DistributeEtcdClientCertificatesStep(),
+            new InitFirstControlPlaneStep(),
+            new InstallCniStep(),
+            new JoinControlPlanesStep(),
+            new JoinWorkersStep(),
+            new FetchKubeconfigStep(),
+            new VerifyClusterStep(api),
+        ]),
+        AddNodes => new Plan(AddNodes, "Add nodes",
+        [
+            new ConnectHostsStep(),
+            new GatherFactsStep(),
+            new CheckPreflightStep(),
+            new PrepareOsStep(),
+            new InstallContainerRuntimeStep(),
+            new InstallKubePackagesStep(),
+            new ConfigureLoadBalancersStep(),
+            new ConfigureKeepalivedStep(),
+            new PullImagesStep(),
+            new DistributeEtcdClientCertificatesStep(),
+            new JoinControlPlanesStep(),
+            new JoinWorkersStep(),
+            new FetchKubeconfigStep(),
+            new VerifyClusterStep(api),
+        ]),
+        Reset => new Plan(Reset, "Reset nodes",
+        [
+            new ConnectHostsStep(),
+            new GatherFactsStep(),
+            new DrainNodesStep(),
+            new ResetNodesStep(),
+            new ConfigureLoadBalancersStep(),
+            new ConfigureKeepalivedStep(),
+        ], RemovesHosts: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Unknown plan."),
+    };
+}

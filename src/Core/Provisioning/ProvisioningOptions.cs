@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace KubeHa.Core.Provisioning;
+
+/// <summary>How runs execute (section "KubeHa:Provisioning").</summary>
+public sealed class ProvisioningOptions
+{
+    public const string Section = "KubeHa:Provisioning";
+
+    /// <summary>Hosts a parallel step works on at once.</summary>
+    [Range(1, 256)]
+    public int MaxParallelHosts { get; set; } = 10;
+
+    /// <summary>Extra attempts of a host-step after a transient SSH failure (unreachable, refused, timed out).</summary>
+    [Range(0, 10)]
+    public int TransientRetries { get; set; } = 2;
+
+    /// <summary>Pause before the first retry; doubled for each further one.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Budget of a step's clean-up after a failure or cancellation, independent of the run's token.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan CleanUpTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the executor looks for a cancel request made from another process.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan CancelPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long verification waits for every node Ready and every backend UP.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromMinutes(5);
+}

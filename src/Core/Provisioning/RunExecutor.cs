@@ -1,0 +1,294 @@
+using KubeHa.Core.Clusters;
+using KubeHa.Core.Hosts;
+using KubeHa.Core.Persistence;
+using KubeHa.Core.Provisioning.Plans;
+using KubeHa.Core.Provisioning.Steps;
+using KubeHa.Core.Remote;
+using KubeHa.Core.Runs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KubeHa.Core.Provisioning;
+
+/// <summary>
+/// Executes one run: claims the cluster (compare-and-swap), runs the plan's steps in order with bounded fan-out,
+/// skips host-steps the ledger records as succeeded (resume), retries transient SSH failures a bounded number of
+/// times, stops at the first failure, cancels within the current command, records everything, releases the claim.
+/// </summary>
+public sealed partial class RunExecutor(
+    RunLedger ledger,
+    IPlanCatalog plans,
+    IHostShellFactory shells,
+    IClusterSecretsStore secrets,
+    RunCancellations cancellations,
+    IOptions<ProvisioningOptions> options,
+    ILogger<RunExecutor> logger)
+{
+    /// <returns>False when the run could not be claimed (another run holds the cluster, or it is finished).</returns>
+    public async Task<bool> ExecuteAsync(long runId, string agent, CancellationToken cancellationToken)
+    {
+        if (!await ledger.TryClaimAsync(runId, agent, cancellationToken))
+        {
+            LogNotClaimed(logger, runId);
+            return false;
+        }
+
+        using var cts = cancellations.Register(runId, cancellationToken);
+        var status = RunStatus.Failed;
+        string? error = null;
+        Run run;
+        await using (var db = await ledger.DbFactory.CreateDbContextAsync(CancellationToken.None))
+        {
+            run = await db.Runs.AsNoTracking().Include(r => r.Steps).SingleAsync(r => r.Id == runId, CancellationToken.None);
+        }
+
+        var plan = plans.Get(run.Plan);
+        await using var log = await RunLogWriter.OpenAsync(ledger.DbFactory, ledger.Events, ledger.Time, runId, CancellationToken.None);
+        var pool = new HostSessionPool(shells, log);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ClusterId"] = run.ClusterId, ["RunId"] = runId, ["Plan"] = run.Plan });
+        var poll = PollCancelAsync(runId, cts);
+        try
+        {
+            var context = await BuildContextAsync(run, plan, pool, cts.Token);
+            log.Write(null, null, LogStream.System, $"{plan.Title}: attempt {run.Attempt + (run.Status == RunStatus.Queued ? 0 : 1)}, {context.Members.Count} host(s)");
+            for (var ordinal = 0; ordinal < plan.Steps.Count; ordinal++)
+            {
+                await RunStepAsync(run, ordinal, plan.Steps[ordinal], context, pool, cts.Token);
+            }
+
+            status = RunStatus.Succeeded;
+            await CompleteAsync(run, plan, context, cts.Token);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            status = RunStatus.Cancelled;
+            error = "Cancelled by an operator.";
+        }
+        catch (RunStepException ex)
+        {
+            error = ex.Message;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogUnexpected(logger, runId, ex);
+            error = $"The run failed unexpectedly ({ex.GetType().Name}): {pool.Mask(ex.Message)}";
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            await poll;
+            cancellations.Unregister(runId);
+            pool.Dispose();
+        }
+
+        log.Write(null, null, LogStream.System, status == RunStatus.Succeeded ? "run succeeded" : $"run {status.ToString().ToLowerInvariant()}: {error}");
+        await log.FlushAsync(CancellationToken.None);
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var clusterStatus = status switch
+        {
+            RunStatus.Succeeded when plan.RemovesHosts && run.TargetHostIds is null => ClusterStatus.Draft,
+            RunStatus.Succeeded => ClusterStatus.Healthy,
+            RunStatus.Failed => ClusterStatus.Failed,
+            _ => (ClusterStatus?)null,
+        };
+        await ledger.FinishRunAsync(runId, status, error, clusterStatus, bounded.Token);
+        return true;
+    }
+
+    private async Task<PlanContext> BuildContextAsync(Run run, Plan plan, HostSessionPool pool, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ClusterMember> members;
+        await using (var db = await ledger.DbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            members = await ClusterMembers.LoadAsync(db, run.ClusterId, cancellationToken);
+        }
+
+        IReadOnlySet<int> removing = !plan.RemovesHosts ? new HashSet<int>()
+            : (run.TargetHostIds ?? members.Select(m => m.HostId).ToList()).ToHashSet();
+        var join = await secrets.LoadAsync(run.ClusterId, cancellationToken);
+        PlanContext? context = null;
+        context = new PlanContext(run.ClusterId, run.Id, run.Spec, members, removing, join, secrets,
+            (hostId, ct) => pool.GetAsync(context!.Member(hostId), context, ct), ledger.Time, options.Value);
+        return context;
+    }
+
+    private async Task RunStepAsync(Run run, int ordinal, Step step, PlanContext context, HostSessionPool pool, CancellationToken cancellationToken)
+    {
+        var recorded = run.Steps.Single(s => s.Ordinal == ordinal);
+        if (recorded.Status is StepStatus.Succeeded or StepStatus.Skipped && !step.RepeatsOnResume)
+        {
+            return;
+        }
+
+        context.CurrentStepKey = step.Key;
+        var hosts = step.SelectHosts(context);
+        if (hosts.Count == 0)
+        {
+            await ledger.SetStepStatusAsync(run.Id, ordinal, step.Key, StepStatus.Skipped, cancellationToken);
+            return;
+        }
+
+        await ledger.SetStepStatusAsync(run.Id, ordinal, step.Key, StepStatus.Running, cancellationToken);
+        var done = await ledger.HostStatusesAsync(run.Id, ordinal, cancellationToken);
+        var todo = hosts.Where(h => step.RepeatsOnResume || !done.TryGetValue(h.HostId, out var s) || s is not (StepStatus.Succeeded or StepStatus.Skipped)).ToList();
+        var failures = new List<string>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var parallel = step.Fanout == Fanout.OneAtATime ? 1 : context.Options.MaxParallelHosts;
+        try
+        {
+            await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = stop.Token }, async (host, _) =>
+            {
+                var failure = await RunHostStepAsync(run.Id, ordinal, step, context, pool, host, cancellationToken);
+                if (failure is not null)
+                {
+                    lock (failures)
+                    {
+                        failures.Add(failure);
+                    }
+
+                    await stop.CancelAsync();
+                }
+            });
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A host failed: hosts not started yet are left Pending.
+        }
+        catch (OperationCanceledException)
+        {
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await ledger.SetStepStatusAsync(run.Id, ordinal, step.Key, StepStatus.Cancelled, bounded.Token);
+            throw;
+        }
+
+        if (failures.Count > 0)
+        {
+            await ledger.SetStepStatusAsync(run.Id, ordinal, step.Key, StepStatus.Failed, CancellationToken.None);
+            throw new RunStepException($"Step '{step.Title}' ({step.Key}) failed: {string.Join("\n", failures)}");
+        }
+
+        await ledger.SetStepStatusAsync(run.Id, ordinal, step.Key, StepStatus.Succeeded, cancellationToken);
+    }
+
+    /// <returns>Null on success or skip; the error (host, command, last lines) on failure.</returns>
+    private async Task<string?> RunHostStepAsync(long runId, int ordinal, Step step, PlanContext context, HostSessionPool pool, ClusterMember host, CancellationToken cancellationToken)
+    {
+        if (!step.ShouldRun(context, host))
+        {
+            await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Skipped, null, "Already done (facts).", cancellationToken);
+            return null;
+        }
+
+        for (var retry = 0; ; retry++)
+        {
+            await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Running, null, null, cancellationToken);
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            budget.CancelAfter(step.Timeout);
+            HostSession? session = null;
+            string error;
+            int? exitCode = null;
+            try
+            {
+                session = await pool.GetAsync(host, context, budget.Token);
+                await step.RunAsync(session, budget.Token);
+                await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Succeeded, 0, null, cancellationToken);
+                return null;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await CleanUpAsync(step, session, context);
+                using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Cancelled, null, "Cancelled.", bounded.Token);
+                throw;
+            }
+            catch (OperationCanceledException)
+            {
+                error = $"{host.Name}: timed out after {step.Timeout.TotalMinutes:0.#} min.";
+            }
+            catch (HostCheckException ex) when (IsTransient(ex.Kind) && retry < context.Options.TransientRetries)
+            {
+                pool.Drop(host.HostId);
+                var delay = context.Options.RetryDelay * Math.Pow(2, retry);
+                pool.Note(host, context, $"transient SSH failure ({ex.Kind}): retrying in {delay.TotalSeconds:0.#} s");
+                await Task.Delay(delay, ledger.Time, cancellationToken);
+                continue;
+            }
+            catch (HostCheckException ex)
+            {
+                error = $"{host.Name}: {ex.Message}";
+            }
+            catch (StepFailedException ex)
+            {
+                error = ex.Message;
+                exitCode = ex.ExitCode;
+            }
+
+            error = pool.Mask(error);
+            await CleanUpAsync(step, session, context);
+            await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Failed, exitCode, error, CancellationToken.None);
+            return error;
+        }
+    }
+
+    private async Task CleanUpAsync(Step step, HostSession? session, PlanContext context)
+    {
+        if (session is null)
+        {
+            return;
+        }
+
+        using var bounded = new CancellationTokenSource(context.Options.CleanUpTimeout);
+        try
+        {
+            await step.CleanUpAsync(session, bounded.Token);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            session.Note($"clean-up failed: {ex.GetType().Name}");
+        }
+    }
+
+    private async Task CompleteAsync(Run run, Plan plan, PlanContext context, CancellationToken cancellationToken)
+    {
+        if (!plan.RemovesHosts)
+        {
+            return;
+        }
+
+        await using var db = await ledger.DbFactory.CreateDbContextAsync(cancellationToken);
+        await db.ClusterNodes.Where(n => n.ClusterId == run.ClusterId && context.Removing.Contains(n.HostId)).ExecuteDeleteAsync(cancellationToken);
+        if (context.Remaining.All(m => !m.Is(NodeRole.ControlPlane)))
+        {
+            await context.ClearSecretsAsync(cancellationToken);
+        }
+    }
+
+    private async Task PollCancelAsync(long runId, CancellationTokenSource cts)
+    {
+        try
+        {
+            while (!cts.IsCancellationRequested)
+            {
+                await Task.Delay(options.Value.CancelPollInterval, ledger.Time, cts.Token);
+                if (await ledger.IsCancelRequestedAsync(runId, cts.Token))
+                {
+                    await cts.CancelAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended or was cancelled.
+        }
+    }
+
+    private static bool IsTransient(HostCheckErrorKind kind) =>
+        kind is HostCheckErrorKind.Unreachable or HostCheckErrorKind.ConnectionRefused or HostCheckErrorKind.Timeout;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} not started: another run holds its cluster, or it is finished")]
+    private static partial void LogNotClaimed(ILogger logger, long runId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, long runId, Exception exception);
+}

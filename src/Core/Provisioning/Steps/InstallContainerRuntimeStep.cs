@@ -1,0 +1,41 @@
+using KubeHa.Core.Clusters;
+using KubeHa.Core.Provisioning.Rendering;
+
+namespace KubeHa.Core.Provisioning.Steps;
+
+/// <summary>containerd (SystemdCgroup = true) or CRI-O (cgroup_manager systemd), installed, configured, running.</summary>
+public sealed class InstallContainerRuntimeStep : Step
+{
+    public override string Key => "install-container-runtime";
+
+    public override string Title => "Install the container runtime";
+
+    public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) => context.KubeadmHosts.Where(m => !context.IsRemoving(m)).ToList();
+
+    public override bool ShouldRun(PlanContext context, ClusterMember host)
+    {
+        var s = context.StateOf(host.HostId);
+        return context.Spec.ContainerRuntime == ContainerRuntime.CriO
+            ? !(s.CrioInstalled && s.CrioSystemdCgroup)
+            : !(s.ContainerdInstalled && s.ContainerdSystemdCgroup);
+    }
+
+    public override async Task RunAsync(HostSession host, CancellationToken cancellationToken)
+    {
+        var spec = host.Context.Spec;
+        var version = KubernetesVersion.Parse(spec.KubernetesVersion);
+        if (spec.ContainerRuntime == ContainerRuntime.CriO)
+        {
+            await host.RunAsync("command -v crio >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q cri-o; }", cancellationToken);
+            await host.UploadAsync(NodeFiles.CrioPath, NodeFiles.Crio(version), "644", cancellationToken);
+        }
+        else
+        {
+            await host.RunAsync("command -v containerd >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q containerd; }", cancellationToken);
+            await host.UploadAsync(NodeFiles.ContainerdPath, NodeFiles.Containerd(version), "644", cancellationToken);
+        }
+
+        var service = ContainerRuntimes.ServiceName(spec.ContainerRuntime);
+        await host.RunAsync($"systemctl enable {service} && systemctl restart {service}", cancellationToken);
+    }
+}

@@ -1,0 +1,171 @@
+using KubeHa.Core.Clusters;
+using KubeHa.Core.Persistence;
+using KubeHa.Core.Provisioning;
+using Microsoft.EntityFrameworkCore;
+
+namespace KubeHa.Core.Runs;
+
+/// <summary>
+/// The run ledger: every run, step and host-step transition is written before and after it happens, each in its own
+/// short-lived context, then published live. That is what makes a crashed run resumable from the first unfinished work.
+/// </summary>
+public sealed class RunLedger(IDbContextFactory<KubeHaDbContext> dbFactory, RunEvents events, TimeProvider time)
+{
+    public IDbContextFactory<KubeHaDbContext> DbFactory => dbFactory;
+
+    public RunEvents Events => events;
+
+    public TimeProvider Time => time;
+
+    /// <summary>Creates a queued run with its steps (Pending), freezing the cluster's current spec.</summary>
+    public async Task<Run> CreateRunAsync(int clusterId, Plan plan, IReadOnlyCollection<int>? targetHostIds, string? user, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var cluster = await db.Clusters.SingleAsync(c => c.Id == clusterId, cancellationToken);
+        var run = new Run
+        {
+            ClusterId = clusterId,
+            Plan = plan.Key,
+            Spec = cluster.Spec,
+            Status = RunStatus.Queued,
+            TargetHostIds = targetHostIds?.ToList(),
+            StartedByUser = user,
+            CreatedAt = time.GetUtcNow(),
+            Steps = plan.Steps.Select((s, i) => new StepRun { Ordinal = i, Key = s.Key, Title = s.Title, Status = StepStatus.Pending }).ToList(),
+        };
+        db.Runs.Add(run);
+        await db.SaveChangesAsync(cancellationToken);
+        return run;
+    }
+
+    /// <summary>
+    /// Claims the cluster for the run with a compare-and-swap (UPDATE ... WHERE ActiveRunId IS NULL affecting one row),
+    /// then moves the run to Running (Attempt + 1 on a resume). False when another run holds the cluster or the run is
+    /// not in a startable state.
+    /// </summary>
+    public async Task<bool> TryClaimAsync(long runId, string agent, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        if (run is null || run.Status is RunStatus.Running or RunStatus.Succeeded)
+        {
+            return false;
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var claimed = await db.Clusters.Where(c => c.Id == run.ClusterId && c.ActiveRunId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ActiveRunId, runId), cancellationToken);
+        if (claimed != 1)
+        {
+            return false;
+        }
+
+        var resumed = run.Status != RunStatus.Queued;
+        var now = time.GetUtcNow();
+        var started = await db.Runs.Where(r => r.Id == runId && r.Status == run.Status)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, RunStatus.Running)
+                .SetProperty(r => r.Attempt, r => resumed ? r.Attempt + 1 : r.Attempt)
+                .SetProperty(r => r.ClaimedBy, agent)
+                .SetProperty(r => r.Error, (string?)null)
+                .SetProperty(r => r.CancelRequestedAt, (DateTimeOffset?)null)
+                .SetProperty(r => r.StartedAt, r => r.StartedAt ?? now)
+                .SetProperty(r => r.FinishedAt, (DateTimeOffset?)null), cancellationToken);
+        if (started != 1)
+        {
+            await tx.RollbackAsync(cancellationToken);
+            return false;
+        }
+
+        await db.Clusters.Where(c => c.Id == run.ClusterId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, run.Plan == "reset" ? ClusterStatus.Resetting : ClusterStatus.Provisioning), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        events.Publish(new RunStatusEvent(runId, RunStatus.Running, null));
+        return true;
+    }
+
+    /// <summary>Records the run's outcome and releases the cluster (only if this run holds it).</summary>
+    public async Task FinishRunAsync(long runId, RunStatus status, string? error, ClusterStatus? clusterStatus, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, status)
+            .SetProperty(r => r.Error, error)
+            .SetProperty(r => r.FinishedAt, now), cancellationToken);
+        var clusterId = await db.Runs.Where(r => r.Id == runId).Select(r => r.ClusterId).SingleAsync(cancellationToken);
+        await db.Clusters.Where(c => c.Id == clusterId && c.ActiveRunId == runId).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.ActiveRunId, (long?)null)
+            .SetProperty(c => c.Status, c => clusterStatus ?? c.Status)
+            .SetProperty(c => c.UpdatedAt, now), cancellationToken);
+        events.Publish(new RunStatusEvent(runId, status, error));
+    }
+
+    public async Task SetStepStatusAsync(long runId, int ordinal, string key, StepStatus status, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        await db.StepRuns.Where(s => s.RunId == runId && s.Ordinal == ordinal).ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.Status, status)
+            .SetProperty(x => x.StartedAt, x => status == StepStatus.Running ? now : x.StartedAt)
+            .SetProperty(x => x.FinishedAt, x => status == StepStatus.Running ? null : now), cancellationToken);
+        events.Publish(new StepStatusEvent(runId, ordinal, key, status));
+    }
+
+    /// <summary>Host-step statuses recorded so far for one step (resume skips the succeeded ones).</summary>
+    public async Task<IReadOnlyDictionary<int, StepStatus>> HostStatusesAsync(long runId, int ordinal, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.HostStepRuns.Where(h => h.StepRun!.RunId == runId && h.StepRun.Ordinal == ordinal)
+            .ToDictionaryAsync(h => h.HostId, h => h.Status, cancellationToken);
+    }
+
+    /// <summary>Creates or updates the host-step row: Running (attempt + 1) before, the outcome after.</summary>
+    public async Task<int> RecordHostStepAsync(long runId, int ordinal, string key, int hostId, StepStatus status, int? exitCode, string? error, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var step = await db.StepRuns.SingleAsync(s => s.RunId == runId && s.Ordinal == ordinal, cancellationToken);
+        var row = await db.HostStepRuns.SingleOrDefaultAsync(h => h.StepRunId == step.Id && h.HostId == hostId, cancellationToken);
+        if (row is null)
+        {
+            row = new HostStepRun { StepRunId = step.Id, HostId = hostId };
+            db.HostStepRuns.Add(row);
+        }
+
+        var now = time.GetUtcNow();
+        row.Status = status;
+        if (status == StepStatus.Running)
+        {
+            row.Attempt++;
+            row.StartedAt = now;
+            row.FinishedAt = null;
+            row.ExitCode = null;
+            row.Error = null;
+        }
+        else
+        {
+            row.FinishedAt = now;
+            row.ExitCode = exitCode;
+            row.Error = error;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        events.Publish(new HostStepStatusEvent(runId, key, hostId, status, row.Attempt, exitCode, error));
+        return row.Attempt;
+    }
+
+    /// <summary>Marks a run for cancellation (seen by the executing agent's poll; in-process also signalled directly).</summary>
+    public async Task<bool> RequestCancelAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        return await db.Runs.Where(r => r.Id == runId && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.CancelRequestedAt, now), cancellationToken) == 1;
+    }
+
+    public async Task<bool> IsCancelRequestedAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.AnyAsync(r => r.Id == runId && r.CancelRequestedAt != null, cancellationToken);
+    }
+}

@@ -1,0 +1,174 @@
+using KubeHa.Core.Clusters;
+using static KubeHa.Core.Tests.Clusters.Topologies;
+
+namespace KubeHa.Core.Tests.Clusters;
+
+public sealed class ClusterSpecValidatorTests
+{
+    [Fact]
+    public void Validate_EverySeedTopology_IsValid()
+    {
+        foreach (var (spec, members) in new[] { Seed000(), Seed001(), Seed002(), Seed004() })
+        {
+            var result = ClusterSpecValidator.Validate(spec, members);
+            Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => e.Message)));
+        }
+    }
+
+    [Fact]
+    public void Validate_NoControlPlane_Refused()
+    {
+        var (spec, members) = Seed000();
+        var result = ClusterSpecValidator.Validate(spec, members.Where(m => !m.Is(NodeRole.ControlPlane)).ToList());
+        var error = Assert.Single(result.Errors, e => e.Code == "no-control-plane");
+        Assert.Contains("at least one control plane", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_Seed004WithTwoControlPlanes_RefusedForEtcdQuorum()
+    {
+        var (spec, members) = Seed004(controlPlanes: 2);
+        var result = ClusterSpecValidator.Validate(spec, members);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("even-control-planes", error.Code);
+        Assert.Equal("roles", error.Field);
+        Assert.Contains("2 gives no etcd quorum", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_FourExternalEtcdMembers_Refused()
+    {
+        var (spec, members) = Seed002();
+        members.Add(Member(20, "10.0.0.9", NodeRole.Etcd));
+        var result = ClusterSpecValidator.Validate(spec, members);
+        Assert.Contains(result.Errors, e => e.Code == "even-etcd-members" && e.Message.Contains("4 etcd members", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_TwoControlPlanesWithExternalEtcd_Allowed()
+    {
+        var (spec, members) = Seed002();
+        var result = ClusterSpecValidator.Validate(spec, members.Where(m => m.HostId != 6).ToList());
+        Assert.True(result.IsValid);
+    }
+
+    [Fact]
+    public void Validate_SingleControlPlane_AllowedWithWarning()
+    {
+        var (spec, members) = Seed001();
+        var result = ClusterSpecValidator.Validate(spec, members.Where(m => m.HostId is 1 or 4).ToList());
+        Assert.True(result.IsValid);
+        Assert.Contains(result.Warnings, w => w.Code == "single-control-plane");
+    }
+
+    [Theory]
+    [InlineData("10.96.0.0/12", "10.96.0.0/16", "serviceSubnet", "subnets-overlap")]
+    [InlineData("192.168.0.0/16", "10.96.0.0/12", "podSubnet", "host-subnet-overlap")]
+    [InlineData("10.244.0.0/16", "192.168.56.0/24", "serviceSubnet", "host-subnet-overlap")]
+    public void Validate_OverlappingSubnets_Refused(string pod, string service, string field, string code)
+    {
+        var (spec, members) = Seed000();
+        var result = ClusterSpecValidator.Validate(spec with { PodSubnet = pod, ServiceSubnet = service, Cni = CniPlugin.Calico }, members);
+        Assert.Contains(result.Errors, e => e.Field == field && e.Code == code);
+    }
+
+    [Fact]
+    public void Validate_FlannelWithOtherPodCidr_Refused()
+    {
+        var (spec, members) = Seed001();
+        var result = ClusterSpecValidator.Validate(spec with { PodSubnet = "10.32.0.0/12" }, members);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("cni-pod-cidr", error.Code);
+        Assert.Contains("Flannel requires the pod subnet 10.244.0.0/16", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_CalicoWithNonDefaultPodCidr_Allowed()
+    {
+        var (spec, members) = Seed001();
+        Assert.True(ClusterSpecValidator.Validate(spec with { Cni = CniPlugin.Calico, PodSubnet = "10.128.0.0/16" }, members).IsValid);
+    }
+
+    [Fact]
+    public void Validate_PodCidrSmallerThanNodeBlock_Refused()
+    {
+        var (spec, members) = Seed001();
+        var result = ClusterSpecValidator.Validate(spec with { Cni = CniPlugin.Cilium, PodSubnet = "10.128.0.0/26" }, members);
+        Assert.Contains(result.Errors, e => e.Code == "cni-pod-cidr" && e.Message.Contains("too small", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_HostInAnotherCluster_RefusedNamingIt()
+    {
+        var (spec, members) = Seed001();
+        members[3] = members[3] with { OtherClusterName = "prod" };
+        var error = Assert.Single(ClusterSpecValidator.Validate(spec, members).Errors);
+        Assert.Equal("host-in-other-cluster", error.Code);
+        Assert.Equal(4, error.HostId);
+        Assert.Contains("'prod'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(LoadBalancerMode.KeepalivedVip)]
+    [InlineData(LoadBalancerMode.DedicatedHaproxy)]
+    public void Validate_MissingLoadBalancerHosts_Refused(LoadBalancerMode mode)
+    {
+        var (spec, members) = Seed000();
+        var result = ClusterSpecValidator.Validate(spec with { LoadBalancerMode = mode }, members.Where(m => !m.Is(NodeRole.LoadBalancer)).ToList());
+        Assert.Contains(result.Errors, e => e.Code == "no-load-balancer-hosts");
+    }
+
+    [Fact]
+    public void Validate_KeepalivedWithoutVip_Refused()
+    {
+        var (spec, members) = Seed000();
+        var result = ClusterSpecValidator.Validate(spec with { VirtualIp = null }, members);
+        Assert.Contains(result.Errors, e => e.Field == "virtualIp" && e.Code == "missing-virtual-ip");
+    }
+
+    [Fact]
+    public void Validate_NodeLocalOnApiServerPort_Refused()
+    {
+        var (spec, members) = Seed001();
+        var result = ClusterSpecValidator.Validate(spec with { ControlPlaneEndpointPort = 6443 }, members);
+        Assert.Contains(result.Errors, e => e.Code == "endpoint-port-clash");
+    }
+
+    [Theory]
+    [InlineData("mac")]
+    [InlineData("uuid")]
+    [InlineData("hostname")]
+    public void Validate_DuplicateIdentityInFacts_Refused(string what)
+    {
+        var (spec, members) = Seed001();
+        var clone = what switch
+        {
+            "mac" => Facts(2, mac: "02:00:00:00:00:01"),
+            "uuid" => Facts(2, uuid: "uuid-1"),
+            _ => Facts(2, hostname: "host1"),
+        };
+        members[1] = members[1] with { Facts = clone };
+        var result = ClusterSpecValidator.Validate(spec, members);
+        var code = what switch { "mac" => "duplicate-mac", "uuid" => "duplicate-product-uuid", _ => "duplicate-hostname" };
+        Assert.Equal([1, 2], result.Errors.Where(e => e.Code == code).Select(e => e.HostId!.Value).Order());
+    }
+
+    [Fact]
+    public void Validate_IngressForwardingOutsideDedicatedMode_Refused()
+    {
+        var (spec, members) = Seed000();
+        var result = ClusterSpecValidator.Validate(spec with { IngressForwarding = new IngressForwarding(80, 443) }, members);
+        Assert.Contains(result.Errors, e => e.Code == "ingress-needs-dedicated");
+        Assert.Contains(result.Errors, e => e.Code == "invalid-node-port");
+    }
+
+    [Fact]
+    public void ControlPlaneEndpoint_PerMode_DerivedFromSpecAndHosts()
+    {
+        Assert.Equal("api.kube.diehard.net:8443", ControlPlaneEndpoint.For(Seed000().Spec, Seed000().Members).ToString());
+        Assert.Equal("127.0.0.1:5443", ControlPlaneEndpoint.For(Seed001().Spec, Seed001().Members).ToString());
+        Assert.Equal("10.2.47.84:6443", ControlPlaneEndpoint.For(Seed004().Spec, Seed004().Members).ToString());
+        var kubeHa = ControlPlaneEndpoint.ForKubeHa(Seed001().Spec, Seed001().Members);
+        Assert.Equal(["https://10.0.42.1:6443/", "https://10.0.42.2:6443/", "https://10.0.42.3:6443/"], kubeHa.Select(u => u.ToString()));
+    }
+}

@@ -1,0 +1,182 @@
+using KubeHa.Core.Clusters;
+using KubeHa.Core.Persistence;
+using KubeHa.Core.Provisioning;
+using KubeHa.Core.Provisioning.Plans;
+using KubeHa.Core.Remote;
+using KubeHa.Core.Runs;
+using Microsoft.EntityFrameworkCore;
+
+namespace KubeHa.IntegrationTests.Provisioning;
+
+/// <summary>The executor and the ledger on a real SQLite file, hosts driven by the dry-run shell (same step code).</summary>
+[Trait("Category", "Integration")]
+public sealed class RunExecutorLedgerTests : IAsyncLifetime
+{
+    private LedgerDatabase _db = null!;
+
+    private static ClusterSpec Spec => new()
+    {
+        KubernetesVersion = "1.31.2",
+        LoadBalancerMode = LoadBalancerMode.DedicatedHaproxy,
+        Cni = CniPlugin.Weave,
+        PodSubnet = "10.32.0.0/12",
+    };
+
+    private static readonly (string, NodeRole)[] Roles =
+    [
+        ("cp1", NodeRole.ControlPlane), ("cp2", NodeRole.ControlPlane), ("cp3", NodeRole.ControlPlane),
+        ("w1", NodeRole.Worker), ("w2", NodeRole.Worker), ("lb", NodeRole.LoadBalancer),
+    ];
+
+    public async Task InitializeAsync() => _db = await LedgerDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task ExecuteAsync_JoinFailsThenResume_ContinuesWithoutRepeatingInit()
+    {
+        var clusterId = await _db.AddClusterAsync(Spec, Roles);
+        var run = await _db.Ledger.CreateRunAsync(clusterId, new PlanCatalog(null!).Get(PlanCatalog.Create), null, "tester", default);
+        var failJoin = true;
+        var shells = new DryRunHostShellFactory((host, script) =>
+            failJoin && script.StartsWith("kubeadm join", StringComparison.Ordinal) && host.Address == "10.9.0.3"
+                ? new RemoteCommandResult(1, "[preflight] Running pre-flight checks\n", "error execution phase preflight: couldn't validate the identity of the API Server")
+                : null);
+
+        Assert.True(await _db.Executor(shells).ExecuteAsync(run.Id, "agent-1", default));
+        var failed = await LoadRunAsync(run.Id);
+        Assert.Equal(RunStatus.Failed, failed.Status);
+        Assert.Contains("join-control-planes", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("kubeadm join --config", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("couldn't validate the identity", failed.Error, StringComparison.Ordinal);
+        var joinStep = failed.Steps.Single(s => s.Key == "join-control-planes");
+        Assert.Equal(StepStatus.Failed, joinStep.Status);
+        Assert.Equal(StepStatus.Succeeded, joinStep.Hosts.Single(h => h.Status == StepStatus.Succeeded).Status);
+        Assert.Equal(1, joinStep.Hosts.Single(h => h.Status == StepStatus.Failed).ExitCode);
+        Assert.Equal(StepStatus.Pending, failed.Steps.Single(s => s.Key == "join-workers").Status);
+        Assert.Null(await ActiveRunAsync(clusterId));
+
+        failJoin = false;
+        Assert.True(await _db.Executor(shells).ExecuteAsync(run.Id, "agent-1", default));
+        var resumed = await LoadRunAsync(run.Id);
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
+        Assert.Equal(2, resumed.Attempt);
+        Assert.All(resumed.Steps, s => Assert.True(s.Status is StepStatus.Succeeded or StepStatus.Skipped, s.Key));
+
+        await using var db = await _db.Factory.CreateDbContextAsync();
+        var lines = await db.LogLines.Where(l => l.RunId == run.Id).OrderBy(l => l.Seq).ToListAsync();
+        Assert.Single(lines, l => l.Text.StartsWith("would run: kubeadm init --config", StringComparison.Ordinal));
+        Assert.Equal(Enumerable.Range(1, lines.Count).Select(i => (long)i), lines.Select(l => l.Seq));
+        var cluster = await db.Clusters.SingleAsync(c => c.Id == clusterId);
+        Assert.Equal(ClusterStatus.Healthy, cluster.Status);
+        Assert.NotNull(cluster.ProtectedBootstrapToken);
+        var token = _db.Protector.Unprotect(cluster.ProtectedBootstrapToken!);
+        var key = _db.Protector.Unprotect(cluster.ProtectedCertificateKey!);
+        Assert.DoesNotContain(lines, l => l.Text.Contains(token, StringComparison.Ordinal) || l.Text.Contains(key, StringComparison.Ordinal));
+        Assert.DoesNotContain(token, resumed.Error ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_TwoExecutorsOnOneCluster_ExactlyOneRuns()
+    {
+        var clusterId = await _db.AddClusterAsync(Spec, Roles);
+        var plan = new PlanCatalog(null!).Get(PlanCatalog.Create);
+        var first = await _db.Ledger.CreateRunAsync(clusterId, plan, null, null, default);
+        var second = await _db.Ledger.CreateRunAsync(clusterId, plan, null, null, default);
+        var gate = new TaskCompletionSource();
+        var shells = new DryRunHostShellFactory((_, script) =>
+        {
+            if (script.StartsWith("id -un", StringComparison.Ordinal))
+            {
+                gate.Task.Wait();
+            }
+
+            return null;
+        });
+
+        var a = Task.Run(() => _db.Executor(shells).ExecuteAsync(first.Id, "agent-a", default));
+        await WaitUntilAsync(async () => await ActiveRunAsync(clusterId) == first.Id);
+        var b = await _db.Executor(shells).ExecuteAsync(second.Id, "agent-b", default);
+        gate.SetResult();
+
+        Assert.False(b);
+        Assert.True(await a);
+        Assert.Equal(RunStatus.Succeeded, (await LoadRunAsync(first.Id)).Status);
+        Assert.Equal(RunStatus.Queued, (await LoadRunAsync(second.Id)).Status);
+    }
+
+    [Fact]
+    public async Task MarkInterruptedAsync_RunLeftRunning_InterruptedReleasedAndResumable()
+    {
+        var clusterId = await _db.AddClusterAsync(Spec, Roles);
+        var run = await _db.Ledger.CreateRunAsync(clusterId, new PlanCatalog(null!).Get(PlanCatalog.Create), null, null, default);
+        Assert.True(await _db.Ledger.TryClaimAsync(run.Id, "crashed-agent", default));
+        await _db.Ledger.SetStepStatusAsync(run.Id, 0, "connect-hosts", StepStatus.Running, default);
+        await _db.Ledger.RecordHostStepAsync(run.Id, 0, "connect-hosts", (await LoadRunAsync(run.Id)).ClusterId > 0 ? await FirstHostAsync(clusterId) : 0, StepStatus.Running, null, null, default);
+
+        var marked = await new InterruptedRunRecovery(_db.Factory, TimeProvider.System).MarkInterruptedAsync(default);
+
+        Assert.Equal(1, marked);
+        var interrupted = await LoadRunAsync(run.Id);
+        Assert.Equal(RunStatus.Interrupted, interrupted.Status);
+        Assert.Equal(StepStatus.Cancelled, interrupted.Steps[0].Status);
+        Assert.Equal(StepStatus.Cancelled, interrupted.Steps[0].Hosts.Single().Status);
+        Assert.Null(await ActiveRunAsync(clusterId));
+
+        Assert.True(await _db.Executor(new DryRunHostShellFactory()).ExecuteAsync(run.Id, "agent-2", default));
+        Assert.Equal(RunStatus.Succeeded, (await LoadRunAsync(run.Id)).Status);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CancelledDuringCommand_StopsPromptlyAndReleasesCluster()
+    {
+        var clusterId = await _db.AddClusterAsync(Spec, Roles);
+        var run = await _db.Ledger.CreateRunAsync(clusterId, new PlanCatalog(null!).Get(PlanCatalog.Create), null, null, default);
+        using var cts = new CancellationTokenSource();
+        var shells = new DryRunHostShellFactory((_, script) =>
+        {
+            if (script.StartsWith("modprobe", StringComparison.Ordinal))
+            {
+                cts.Cancel();
+            }
+
+            return null;
+        });
+
+        await _db.Executor(shells).ExecuteAsync(run.Id, "agent", cts.Token);
+
+        var cancelled = await LoadRunAsync(run.Id);
+        Assert.Equal(RunStatus.Cancelled, cancelled.Status);
+        Assert.Equal(StepStatus.Succeeded, cancelled.Steps.Single(s => s.Key == "check-preflight").Status);
+        Assert.Equal(StepStatus.Pending, cancelled.Steps.Single(s => s.Key == "init-first-control-plane").Status);
+        Assert.Null(await ActiveRunAsync(clusterId));
+    }
+
+    private async Task<Run> LoadRunAsync(long id)
+    {
+        await using var db = await _db.Factory.CreateDbContextAsync();
+        return await db.Runs.AsNoTracking().Include(r => r.Steps.OrderBy(s => s.Ordinal)).ThenInclude(s => s.Hosts).SingleAsync(r => r.Id == id);
+    }
+
+    private async Task<long?> ActiveRunAsync(int clusterId)
+    {
+        await using var db = await _db.Factory.CreateDbContextAsync();
+        return await db.Clusters.Where(c => c.Id == clusterId).Select(c => c.ActiveRunId).SingleAsync();
+    }
+
+    private async Task<int> FirstHostAsync(int clusterId)
+    {
+        await using var db = await _db.Factory.CreateDbContextAsync();
+        return await db.ClusterNodes.Where(n => n.ClusterId == clusterId).OrderBy(n => n.Id).Select(n => n.HostId).FirstAsync();
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 30 s");
+            await Task.Delay(20);
+        }
+    }
+}
