@@ -56,8 +56,8 @@ public sealed class HostsPageValidationTests : IAsyncLifetime
 
         page.Find("button[data-testid=add-host]").Click();
         providers.WaitForElement("[data-testid=host-save]");
-        providers.Find("[data-testid=host-address]").Change("10.0.0.999");
-        providers.Find("[data-testid=host-username]").Change("9lives");
+        providers.Find("[data-testid=host-address]").Input("10.0.0.999");
+        providers.Find("[data-testid=host-username]").Input("9lives");
         providers.Find("[data-testid=host-save]").Click();
 
         providers.WaitForAssertion(() =>
