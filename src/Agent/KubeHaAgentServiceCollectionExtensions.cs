@@ -58,6 +58,7 @@ public static class KubeHaAgentServiceCollectionExtensions
         {
             // Registered before the Hangfire server so interrupted runs are marked before any job starts.
             services.AddHostedService<InterruptedRunsService>();
+            services.AddHostedService<InterruptedHostChecksService>();
             services.AddHangfireServer((sp, server) =>
             {
                 var agent = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
