@@ -55,7 +55,7 @@ public sealed class CredentialStore(IDbContextFactory<KubeHaDbContext> dbFactory
             UpdatedAt = now,
         };
         db.Credentials.Add(credential);
-        if (!await TrySaveAsync(db, cancellationToken))
+        if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             return EditResult<int>.Invalid(NameTaken(name));
         }
@@ -94,7 +94,7 @@ public sealed class CredentialStore(IDbContextFactory<KubeHaDbContext> dbFactory
         }
 
         credential.UpdatedAt = clock.GetUtcNow();
-        return await TrySaveAsync(db, cancellationToken) ? EditResult.Ok() : EditResult.Invalid(NameTaken(name));
+        return await db.TrySaveChangesAsync(cancellationToken) ? EditResult.Ok() : EditResult.Invalid(NameTaken(name));
     }
 
     /// <summary>Deletes a credential no host uses; otherwise refuses and names the hosts.</summary>
@@ -189,20 +189,6 @@ public sealed class CredentialStore(IDbContextFactory<KubeHaDbContext> dbFactory
 
     private static IReadOnlyDictionary<string, string> NameTaken(string name)
         => new Dictionary<string, string> { [nameof(CredentialInput.Name)] = $"A credential named '{name}' already exists." };
-
-    /// <summary>Saves; false when the unique name index refused the row (a concurrent create with the same name).</summary>
-    private static async Task<bool> TrySaveAsync(KubeHaDbContext db, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
-        {
-            return false;
-        }
-    }
 
     private sealed record ValidSecret(string Secret, string? Passphrase, string? Fingerprint)
     {

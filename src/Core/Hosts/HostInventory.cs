@@ -69,7 +69,7 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
             UpdatedAt = now,
         };
         db.Hosts.Add(host);
-        if (!await TrySaveAsync(db, cancellationToken))
+        if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             return EditResult<HostSaved>.Invalid(NameTaken(host.Name));
         }
@@ -105,7 +105,7 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
         host.Username = input.Username.Trim();
         host.CredentialId = input.CredentialId!.Value;
         host.UpdatedAt = clock.GetUtcNow();
-        if (!await TrySaveAsync(db, cancellationToken))
+        if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             return EditResult<HostSaved>.Invalid(NameTaken(host.Name));
         }
@@ -221,17 +221,4 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
 
     private static Dictionary<string, string> NameTaken(string name)
         => new() { [nameof(HostInput.Name)] = $"A host named '{name}' already exists." };
-
-    private static async Task<bool> TrySaveAsync(KubeHaDbContext db, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
-        {
-            return false;
-        }
-    }
 }
