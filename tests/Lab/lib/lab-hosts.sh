@@ -39,6 +39,12 @@ ensure_base() {
   [[ -f $STATE/clock ]] || echo 0 > "$STATE/clock"
   echo "$LAB_DIR" > "$STATE/lab_dir"
   cp /proc/meminfo "$STATE/meminfo.template"
+  mkdir -p "$STATE/bin" "$STATE/pkgroot"
+  local f
+  for f in /usr/sbin/haproxy /usr/sbin/keepalived /lib/systemd/system/haproxy.service /lib/systemd/system/keepalived.service; do
+    [[ -e $f && ! -e $STATE/pkgroot/$(basename "$f") ]] && cp "$f" "$STATE/pkgroot/"
+  done
+  [[ -e /usr/bin/kubectl ]] && ln -sfn "$(readlink -f /usr/bin/kubectl)" "$STATE/bin/kubectl"
   # Mount points that must exist on the real root for per-host bind mounts. Record the ones we create.
   local d
   for d in /var/lib/kubelet /var/lib/etcd; do
@@ -57,7 +63,15 @@ prepare_host_disk() {
   local i=$1 name=node$1 H; H=$(host_dir "node$1")
   [[ -f $H/prepared ]] && return 0
   local ip; ip=$(host_ip "$i")
-  mkdir -p "$H"/{etc-upper,etc-work,run,home,var-lib-kubelet,var-lib-etcd,sysfake/dmi/id,log}
+  mkdir -p "$H"/{etc-upper,etc-work,run,home,var-lib-kubelet,var-lib-etcd,sysfake/dmi/id,log} \
+    "$H"/{usr-bin-upper,usr-bin-work,usr-sbin-upper,usr-sbin-work,usr-lib-systemd-upper,usr-lib-systemd-work}
+  # Packages the lab simulates start out absent: hide the real machine's copies (overlay whiteouts).
+  local b
+  for b in kubectl kubeadm kubelet containerd containerd-shim containerd-shim-runc-v1 containerd-shim-runc-v2 ctr runc crictl crio; do
+    [[ -e /usr/bin/$b ]] && mknod "$H/usr-bin-upper/$b" c 0 0
+  done
+  mknod "$H/usr-sbin-upper/haproxy" c 0 0; mknod "$H/usr-sbin-upper/keepalived" c 0 0
+  mknod "$H/usr-lib-systemd-upper/haproxy.service" c 0 0; mknod "$H/usr-lib-systemd-upper/keepalived.service" c 0 0
   echo "$i" > "$H/index"
   local E=$H/etc-upper
   mkdir -p "$E/sudoers.d" "$E/khlab" "$E/apt/keyrings" "$E/apt/sources.list.d" "$E/systemd/system"
