@@ -21,7 +21,7 @@ public sealed class HostsTests(LabFixture lab)
             Assert.Equal(h.ProductUuid, lines[2]);
             Assert.Equal("2", lines[3]);
             Assert.Equal("cgroup2fs", lines[4]);
-            Assert.Contains($"{h.Ip}:22", lines[5], StringComparison.Ordinal);
+            Assert.Contains($"{h.Ip}:22", string.Join('\n', lines.Skip(5)), StringComparison.Ordinal);
             seen.Add((lines[1], lines[2], lines[0]));
         }
         Assert.Equal(seen.Count, seen.Select(s => s.Mac).Distinct().Count());

@@ -165,7 +165,8 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress)
             {
                 var obj = store.Read().Get(g, res, r.Namespace, r.Name!);
                 if (obj is null) { await NotFound(ctx, r); return; }
-                await Json(ctx, 200, Decorate(obj, r.Resource));
+                var decorated = Decorate(obj, r.Resource);
+                await Json(ctx, 200, WantsTable(ctx) ? ApiTables.Table(r.Resource, [decorated], obj["metadata"]?["resourceVersion"]?.GetValue<string>() ?? "0") : decorated);
                 return;
             }
             case "POST":

@@ -63,7 +63,7 @@ prepare_host_disk() {
   local i=$1 name=node$1 H; H=$(host_dir "node$1")
   [[ -f $H/prepared ]] && return 0
   local ip; ip=$(host_ip "$i")
-  mkdir -p "$H"/{etc-upper,etc-work,run,home,var-lib-kubelet,var-lib-etcd,sysfake/dmi/id,log} \
+  mkdir -p "$H"/{etc-upper,etc-work,run,home,var-lib-kubelet,var-lib-etcd,sysfake/dmi/id,log,tmp,var-tmp,root} \
     "$H"/{usr-bin-upper,usr-bin-work,usr-sbin-upper,usr-sbin-work,usr-lib-systemd-upper,usr-lib-systemd-work}
   # Packages the lab simulates start out absent: hide the real machine's copies (overlay whiteouts).
   local b
@@ -73,6 +73,7 @@ prepare_host_disk() {
   mknod "$H/usr-sbin-upper/haproxy" c 0 0; mknod "$H/usr-sbin-upper/keepalived" c 0 0
   mknod "$H/usr-lib-systemd-upper/haproxy.service" c 0 0; mknod "$H/usr-lib-systemd-upper/keepalived.service" c 0 0
   echo "$i" > "$H/index"
+  chmod 1777 "$H/tmp" "$H/var-tmp"; chmod 700 "$H/root"
   local E=$H/etc-upper
   mkdir -p "$E/sudoers.d" "$E/khlab" "$E/apt/keyrings" "$E/apt/sources.list.d" "$E/systemd/system"
   # Accounts: the real /etc files plus the lab users, private to this host's /etc overlay.
