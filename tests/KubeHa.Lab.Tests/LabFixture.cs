@@ -53,7 +53,9 @@ public sealed partial class LabFixture : IAsyncLifetime
         var manifest = File.ReadAllText(Path.Combine(Path.GetDirectoryName(Lab.LabScript)!, "manifests", "kube-flannel.yml"));
         using (var client = Connect("node1"))
         {
-            using var cmd = client.CreateCommand("cat > /tmp/kube-flannel.yml && sudo kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f /tmp/kube-flannel.yml");
+            using var cmd = client.CreateCommand("cat > /tmp/kube-flannel.yml && v=$(kubectl version --client -o json | grep -o '\"minor\": *\"[0-9]*' | grep -o '[0-9]*$'); " +
+                // kubectl < 1.27 (Debian 12's kubernetes-client is 1.20) validates with OpenAPI v2 protobuf, which the lab apiserver does not serve.
+                "if [ \"${v:-99}\" -lt 27 ]; then val=--validate=false; fi; sudo kubectl --kubeconfig /etc/kubernetes/admin.conf apply $val -f /tmp/kube-flannel.yml");
             var run = cmd.BeginExecute();
             using (var input = cmd.CreateInputStream()) { await input.WriteAsync(System.Text.Encoding.UTF8.GetBytes(manifest)); }
             cmd.EndExecute(run);

@@ -44,7 +44,8 @@ lab_fault() {
       host_exec "$name" systemctl stop kubelet ;;
     ssh-drop)
       # Kill every SSH session on the host (commands in flight die with them); the listener stays.
-      host_exec "$name" bash -c 'l=$(cat /run/sshd.pid); for p in $(pgrep -P "$l"); do kill -9 "$p"; done; exit 0'
+      host_exec "$name" bash -c 'tree() { local c; for c in $(pgrep -P "$1"); do tree "$c"; done; kill -9 "$1" 2>/dev/null; }
+        l=$(cat /run/sshd.pid); for p in $(pgrep -P "$l"); do tree "$p"; done; exit 0'
       return 0 ;;
     slow)
       host_exec "$name" bash -c "echo '${arg:-2}' > /etc/khlab/slow" ;;
