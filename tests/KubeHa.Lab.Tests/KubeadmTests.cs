@@ -97,4 +97,22 @@ public sealed class KubeadmTests(LabFixture lab)
         Assert.Equal(0, exit);
         Assert.Equal("v1.30.4\n1.30.4-1.1", output.Trim());
     }
+
+    [Fact]
+    public void InitConfig_OldApiMixedFlagsAndUnknownField_HandledLikeKubeadm()
+    {
+        var old = lab.Ssh("node7", "printf 'apiVersion: kubeadm.k8s.io/v1beta2\\nkind: ClusterConfiguration\\n' > /tmp/old.yaml && sudo kubeadm init --config /tmp/old.yaml");
+        Assert.Equal(1, old.Exit);
+        Assert.Contains("your configuration file uses an old API spec: \"kubeadm.k8s.io/v1beta2\"", old.Err, StringComparison.Ordinal);
+
+        var mixed = lab.Ssh("node7", "sudo kubeadm init --config /tmp/old.yaml --pod-network-cidr 10.244.0.0/16");
+        Assert.Equal(1, mixed.Exit);
+        Assert.Contains("can not mix '--config' with arguments [pod-network-cidr]", mixed.Err, StringComparison.Ordinal);
+
+        var bad = lab.Ssh("node7",
+            "printf 'apiVersion: kubeadm.k8s.io/v1beta3\\nkind: ClusterConfiguration\\nnetworking:\\n  podSubnet: 10.244.0.0/33\\nfoo: bar\\n' > /tmp/bad.yaml && sudo kubeadm init --config /tmp/bad.yaml");
+        Assert.Equal(1, bad.Exit);
+        Assert.Contains("strict decoding error: unknown field \"foo\"", bad.Err, StringComparison.Ordinal);
+        Assert.Contains("networking.podSubnet: Invalid value: \"10.244.0.0/33\": couldn't parse subnet", bad.Err, StringComparison.Ordinal);
+    }
 }
