@@ -115,4 +115,31 @@ public sealed class KubeadmTests(LabFixture lab)
         Assert.Contains("strict decoding error: unknown field \"foo\"", bad.Err, StringComparison.Ordinal);
         Assert.Contains("networking.podSubnet: Invalid value: \"10.244.0.0/33\": couldn't parse subnet", bad.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Join_UnreachableEndpoint_FailsDiscoveryWithGoStyleError()
+    {
+        var (exit, _, err) = lab.Ssh("node7", $"sudo kubeadm join 10.77.1.99:6443 --token {lab.Token} --discovery-token-ca-cert-hash {lab.CaCertHash}");
+        Assert.Equal(1, exit);
+        Assert.Contains("error execution phase preflight: couldn't validate the identity of the API Server: Get \"https://10.77.1.99:6443/api/v1/namespaces/kube-public/configmaps/cluster-info?timeout=10s\": dial tcp 10.77.1.99:6443:", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Init_KubeletMasked_TimesOutWaitingForControlPlane()
+    {
+        try
+        {
+            await lab.Lab.RunAsync(default, "wait-timeout", "3s");
+            var (exit, output, err) = lab.Ssh("node7", "sudo systemctl mask kubelet && sudo kubeadm init --apiserver-advertise-address 10.77.0.17");
+            Assert.Equal(1, exit);
+            Assert.Contains("[kubelet-start] Starting the kubelet", output, StringComparison.Ordinal);
+            Assert.Contains("Unit kubelet.service is masked.", err, StringComparison.Ordinal);
+            Assert.Contains("error execution phase wait-control-plane:", err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await lab.Lab.RunAsync(default, "wait-timeout", "40s");
+            lab.Ssh("node7", "sudo systemctl unmask kubelet; sudo kubeadm reset -f");
+        }
+    }
 }

@@ -350,7 +350,7 @@ internal static partial class Kubeadm
         {
             if (sw.Elapsed > timeout)
             {
-                Console.Error.WriteLine(KubeletFailure(init ? "wait-control-plane" : "kubelet-start"));
+                Console.Error.WriteLine(KubeletFailure(init ? "wait-control-plane" : "kubelet-start", timeout));
                 return false;
             }
             await Task.Delay(200);
@@ -366,7 +366,7 @@ internal static partial class Kubeadm
             {
                 Console.Error.WriteLine(k8sMinor >= 30
                     ? $"[api-check] The API server is not healthy after {Durations.Format(sw.Elapsed - started)}\n\nUnfortunately, an error has occurred:\n\tcontext deadline exceeded\n\nThis error is likely caused by:\n\t- The kubelet is not running\n\t- The kubelet is unhealthy due to a misconfiguration of the node in some way (required cgroups disabled)\n\nIf you are on a systemd-powered system, you can try to troubleshoot the error with the following commands:\n\t- 'systemctl status kubelet'\n\t- 'journalctl -xeu kubelet'\nerror execution phase wait-control-plane: could not initialize a Kubernetes cluster\nTo see the stack trace of this error execute with --v=5 or higher"
-                    : KubeletFailure("wait-control-plane"));
+                    : KubeletFailure("wait-control-plane", timeout));
                 return false;
             }
             await Task.Delay(200);
@@ -384,10 +384,10 @@ internal static partial class Kubeadm
         return File.Exists(f) && Durations.TryParse(File.ReadAllText(f).Trim(), out var t) ? t : TimeSpan.FromSeconds(40);
     }
 
-    private static string KubeletFailure(string phase) =>
-        "[kubelet-check] The kubelet is not healthy after 4m0s\n\nUnfortunately, an error has occurred, likely caused by:\n\t- The kubelet is not running\n\t- The kubelet is unhealthy due to a misconfiguration of the node in some way (required cgroups disabled)\n\n" +
+    private static string KubeletFailure(string phase, TimeSpan after) =>
+        $"[kubelet-check] The kubelet is not healthy after {Durations.Format(after)}\n\nUnfortunately, an error has occurred, likely caused by:\n\t- The kubelet is not running\n\t- The kubelet is unhealthy due to a misconfiguration of the node in some way (required cgroups disabled)\n\n" +
         "If you are on a systemd-powered system, you can try to troubleshoot the error with the following commands:\n\t- 'systemctl status kubelet'\n\t- 'journalctl -xeu kubelet'\n\n" +
-        $"error execution phase {phase}: failed while waiting for the kubelet: kubelet is not healthy after 4m0s\nTo see the stack trace of this error execute with --v=5 or higher";
+        $"error execution phase {phase}: failed while waiting for the kubelet: kubelet is not healthy after {Durations.Format(after)}\nTo see the stack trace of this error execute with --v=5 or higher";
 
     internal static string KubeletConfigYaml() =>
         "apiVersion: kubelet.config.k8s.io/v1beta1\nauthentication:\n  anonymous:\n    enabled: false\n  webhook:\n    enabled: true\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n" +
