@@ -38,6 +38,12 @@ ensure_base() {
   fi
   [[ -f $STATE/clock ]] || echo 0 > "$STATE/clock"
   echo "$LAB_DIR" > "$STATE/lab_dir"
+  # Hosts run the shims, package payloads and simulator from a copy under $STATE (world-readable), so a
+  # checkout in a private directory (e.g. /root) still works for the non-root lab users. cp overwrites
+  # files in place, so running hosts (overlays over these directories) see updates.
+  mkdir -p "$STATE/lab"
+  cp -a "$LAB_DIR/lib" "$LAB_DIR/shims" "$LAB_DIR/pkgs" "$STATE/lab/"
+  chmod -R a+rX "$STATE/lab"
   cp /proc/meminfo "$STATE/meminfo.template"
   mkdir -p "$STATE/bin" "$STATE/pkgroot"
   local f
@@ -107,7 +113,7 @@ KHLAB_CPUS=2
 KHLAB_MEM_MB=4096
 KHLAB_SWAP_KB=2097148
 KHLAB_STATE=$STATE
-KHLAB_DIR=$LAB_DIR
+KHLAB_DIR=$STATE/lab
 EOF
   # Home directories (bind-mounted over /home inside the host).
   mkdir -p "$H/home/$KEY_USER/.ssh" "$H/home/$PW_USER"
