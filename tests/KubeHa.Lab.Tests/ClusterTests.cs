@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using k8s;
+using k8s.Models;
+
+namespace KubeHa.Lab.Tests;
+
+[Collection(LabCollection.Name)]
+[Trait("Category", "Lab")]
+public sealed class ClusterTests(LabFixture lab)
+{
+    private const string Kubectl = "/usr/bin/kubectl";
+
+    private async Task<(int Exit, string Out, string Err)> KubectlAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo(Kubectl) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("--kubeconfig");
+        psi.ArgumentList.Add(lab.AdminKubeconfigPath);
+        psi.ArgumentList.Add("--request-timeout=10s");
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var o = p.StandardOutput.ReadToEndAsync();
+        var e = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await o, await e);
+    }
+
+    private async Task<Dictionary<string, string>> NodeReadinessAsync()
+    {
+        var (exit, output, _) = await KubectlAsync("get", "nodes", "-o",
+            "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}");
+        return exit != 0 ? [] : output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=')).ToDictionary(p => p[0], p => p[1]);
+    }
+
+    [Fact]
+    public async Task Kubectl_GetNodesThroughVip_AllJoinedNodesTurnReadyAfterCni()
+    {
+        Assert.True(await LabFixture.EventuallyAsync(async () =>
+        {
+            var nodes = await NodeReadinessAsync();
+            return nodes.Count == 4 && nodes.Values.All(v => v == "True");
+        }, TimeSpan.FromSeconds(20)));
+        var (exit, table, err) = await KubectlAsync("get", "nodes");
+        Assert.True(exit == 0, err);
+        Assert.Matches(@"node1\s+Ready\s+control-plane", table);
+        Assert.Matches(@"node6\s+Ready\s+<none>", table);
+        var (_, pods, _) = await KubectlAsync("get", "pods", "-n", "kube-system");
+        Assert.Contains("kube-apiserver-node2", pods, StringComparison.Ordinal);
+        Assert.Matches(@"coredns-\S+\s+1/1\s+Running", pods);
+    }
+
+    [Fact]
+    public async Task Kubectl_WatchNodes_ReportsNotReadyWhenKubeletStopsAndReadyAfter()
+    {
+        var psi = new ProcessStartInfo(Kubectl) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--kubeconfig", lab.AdminKubeconfigPath, "get", "nodes", "node6", "--watch", "--no-headers" }) psi.ArgumentList.Add(a);
+        using var watch = Process.Start(psi)!;
+        var lines = new List<string>();
+        var reader = Task.Run(async () =>
+        {
+            while (await watch.StandardOutput.ReadLineAsync() is { } line) lock (lines) lines.Add(line);
+        });
+        try
+        {
+            Assert.True(await LabFixture.EventuallyAsync(() => Task.FromResult(Seen(lines, @"node6\s+Ready")), TimeSpan.FromSeconds(15)));
+            await lab.Lab.FaultAsync("node6", LabFault.KubeletStopped, default);
+            Assert.True(await LabFixture.EventuallyAsync(() => Task.FromResult(Seen(lines, @"node6\s+NotReady")), TimeSpan.FromSeconds(20)));
+            await lab.Lab.HealAsync("node6", LabFault.KubeletStopped, default);
+            var notReadyAt = lines.FindLastIndex(l => l.Contains("NotReady", StringComparison.Ordinal));
+            Assert.True(await LabFixture.EventuallyAsync(() => Task.FromResult(Seen(lines.Skip(notReadyAt + 1).ToList(), @"node6\s+Ready")), TimeSpan.FromSeconds(20)));
+        }
+        finally
+        {
+            await lab.Lab.HealAsync("node6", LabFault.KubeletStopped, default);
+            watch.Kill();
+            await reader;
+        }
+    }
+
+    private static bool Seen(List<string> lines, string pattern)
+    {
+        lock (lines) return lines.Any(l => System.Text.RegularExpressions.Regex.IsMatch(l, pattern));
+    }
+
+    [Fact]
+    public async Task KubernetesClient_ListAndWatchNodesThroughVip_SeesJoinedNodesAndChanges()
+    {
+        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(lab.AdminKubeconfigPath);
+        using var client = new Kubernetes(config);
+        var list = await client.CoreV1.ListNodeAsync();
+        Assert.Equal(["node1", "node2", "node3", "node6"], list.Items.Select(n => n.Metadata.Name).Order().ToArray());
+        Assert.All(list.Items.Where(n => LabFixture.ControlPlanes.Contains(n.Metadata.Name)),
+            n => Assert.True(n.Metadata.Labels.ContainsKey("node-role.kubernetes.io/control-plane")));
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var added = new HashSet<string>();
+        var sawPatch = false;
+        var patched = false;
+        await foreach (var (type, node) in client.CoreV1.WatchListNodeAsync(cancellationToken: cts.Token))
+        {
+            if (type == WatchEventType.Added) added.Add(node.Metadata.Name);
+            if (added.Count == 4 && !patched)
+            {
+                patched = true;
+                var patch = new V1Patch("{\"metadata\":{\"labels\":{\"lab.kubeha.io/probe\":\"yes\"}}}", V1Patch.PatchType.MergePatch);
+                await client.CoreV1.PatchNodeAsync(patch, "node6", cancellationToken: cts.Token);
+            }
+            if (type == WatchEventType.Modified && node.Metadata.Name == "node6" && node.Metadata.Labels.TryGetValue("lab.kubeha.io/probe", out var v) && v == "yes")
+            {
+                sawPatch = true;
+                break;
+            }
+        }
+        Assert.Equal(4, added.Count);
+        Assert.True(sawPatch);
+    }
+
+    private async Task<Dictionary<string, string>> HaproxyBackendAsync(string lbIp)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        var csv = await http.GetStringAsync($"http://{lbIp}:8404/stats;csv");
+        return csv.Split('\n').Select(l => l.Split(',')).Where(c => c.Length > 17 && c[0] == "kube-apiserver" && c[1].StartsWith("node", StringComparison.Ordinal))
+            .ToDictionary(c => c[1], c => c[17]);
+    }
+
+    [Fact]
+    public async Task Haproxy_HealthCheck_MarksKilledApiserverDownAndRecoveredUp()
+    {
+        Assert.True(await LabFixture.EventuallyAsync(async () =>
+            (await HaproxyBackendAsync("10.77.0.14")).Values.All(s => s == "UP"), TimeSpan.FromSeconds(10)));
+        try
+        {
+            await lab.Lab.FaultAsync("node2", LabFault.ApiserverKilled, default);
+            Assert.True(await LabFixture.EventuallyAsync(async () =>
+            {
+                var s = await HaproxyBackendAsync("10.77.0.14");
+                return s["node2"].StartsWith("DOWN", StringComparison.Ordinal) && s["node1"] == "UP" && s["node3"] == "UP";
+            }, TimeSpan.FromSeconds(10)));
+            var (exit, _, err) = await KubectlAsync("get", "nodes");
+            Assert.True(exit == 0, err);
+        }
+        finally
+        {
+            await lab.Lab.HealAsync("node2", LabFault.ApiserverKilled, default);
+        }
+        Assert.True(await LabFixture.EventuallyAsync(async () =>
+            (await HaproxyBackendAsync("10.77.0.14"))["node2"] == "UP", TimeSpan.FromSeconds(15)));
+    }
+
+    private async Task<bool> HoldsVipAsync(string host) =>
+        (await lab.ExecAsync(host, "ip -4 -o addr show dev eth0")).Stdout.Contains(LabFixture.Vip + "/", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Keepalived_MasterLoadBalancerDown_VipMovesToBackupAndApiStaysReachable()
+    {
+        Assert.True(await LabFixture.EventuallyAsync(() => HoldsVipAsync("node4"), TimeSpan.FromSeconds(10)));
+        try
+        {
+            await lab.Lab.FaultAsync("node4", LabFault.HostDown, default);
+            Assert.True(await LabFixture.EventuallyAsync(() => HoldsVipAsync("node5"), TimeSpan.FromSeconds(15)));
+            Assert.True(await LabFixture.EventuallyAsync(async () => (await KubectlAsync("get", "nodes")).Exit == 0, TimeSpan.FromSeconds(15)));
+        }
+        finally
+        {
+            await lab.Lab.HealAsync("node4", LabFault.HostDown, default);
+        }
+        Assert.True(await LabFixture.EventuallyAsync(() => HoldsVipAsync("node4"), TimeSpan.FromSeconds(20)));
+    }
+}
