@@ -5,7 +5,7 @@
 #   PostgreSQL (scale-out tests).
 set -euo pipefail
 
-packages=(openssh-server openssh-client sudo haproxy keepalived etcd-server etcd-client socat iproute2 openssl
+packages=(openssh-server openssh-client sudo haproxy keepalived etcd-server etcd-client socat iproute2 openssl gnupg procps
           iptables chromium fonts-dejavu-core docker-compose sqlite3 postgresql ca-certificates)
 # Debian's kubectl comes in kubernetes-client; some images already carry a kubectl package that owns /usr/bin/kubectl.
 command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
