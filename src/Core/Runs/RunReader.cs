@@ -29,7 +29,7 @@ public sealed class RunReader(IDbContextFactory<KubeHaDbContext> dbFactory)
         var lastSeq = await db.LogLines.Where(l => l.RunId == runId).MaxAsync(l => (long?)l.Seq, cancellationToken) ?? 0;
         var steps = run.Steps.OrderBy(s => s.Ordinal)
             .Select(s => new StepSnapshot(s.Ordinal, s.Key, s.Title, s.Status, s.StartedAt, s.FinishedAt,
-                s.Hosts.OrderBy(h => h.Id).Select(h => new HostStepSnapshot(h.HostId, h.Status, h.Attempt, h.ExitCode, h.Error, h.StartedAt, h.FinishedAt)).ToList()))
+                s.Hosts.OrderBy(h => h.HostId).Select(h => new HostStepSnapshot(h.HostId, h.Status, h.Attempt, h.ExitCode, h.Error, h.StartedAt, h.FinishedAt)).ToList()))
             .ToList();
         var summary = new RunSummary(run.Id, run.ClusterId, run.Plan, run.Status, run.Attempt, run.Error, run.CreatedAt, run.StartedAt, run.FinishedAt);
         return new RunSnapshot(summary, run.Cluster!.Name, steps, names, lastSeq);

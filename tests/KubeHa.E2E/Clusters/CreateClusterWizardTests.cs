@@ -81,6 +81,7 @@ public sealed class CreateClusterWizardTests(BrowserFixture browser, SshdFixture
         await HostRow(page, "node-b").ByTestId("role-worker").CheckAsync();
         await HostRow(page, "node-c").ByTestId("role-worker").CheckAsync();
         await Expect(page.ByTestId("diagram-control-planes")).ToContainTextAsync("node-a (init)");
+        await Expect(page.ByTestId("hosts-error").Filter(new() { HasText = "at least one control plane" })).ToHaveCountAsync(0);
         await Screenshots.SaveAsync(page, "wizard-3-hosts");
         await page.ByTestId("wizard-next").ClickAsync();
 
@@ -118,7 +119,6 @@ public sealed class CreateClusterWizardTests(BrowserFixture browser, SshdFixture
         await page.WaitForFunctionAsync(
             "n => Number(document.querySelector('[data-testid=run-log]').getAttribute('data-line-count')) > n",
             firstAttempt, new() { Timeout = Ms(RunTimeout) });
-        await Screenshots.SaveAsync(page, "run-resumed");
         await Expect(page.ByTestId("run-attempt")).ToHaveAttributeAsync("data-attempt", "2");
         await Expect(page.ByTestId("run-status")).ToHaveAttributeAsync("data-status", "failed", new() { Timeout = Ms(RunTimeout) });
         Assert.True(await page.EvaluateAsync<bool>("() => window.__kubehaSamePage === true"), "The run view reloaded instead of updating live.");
@@ -153,6 +153,15 @@ public sealed class CreateClusterWizardTests(BrowserFixture browser, SshdFixture
         await page.ByTestId("log-search").FillAsync("");
         await page.UseDarkThemeAsync();
         await Screenshots.SaveAsync(page, "run-failed-dark");
+
+        // The clusters list: failed, 1 control plane and 2 workers, node-local endpoint, the last run.
+        await page.GotoReadyAsync("clusters");
+        var row = page.Row("cluster-row-name", "e2e-lab");
+        await Expect(row.ByTestId("cluster-status")).ToHaveAttributeAsync("data-status", "Failed");
+        await Expect(row.ByTestId("cluster-nodes")).ToContainTextAsync("1 control plane · 2 workers");
+        await Expect(row.ByTestId("cluster-endpoint")).ToHaveTextAsync("127.0.0.1:5443");
+        await Expect(row.ByTestId("cluster-last-run")).ToHaveTextAsync($"#{runId} create");
+        await Screenshots.SaveAsync(page, "clusters-dark");
     }
 
     private static ILocator HostRow(IPage page, string name) => page.Row("wizard-host-name", name);
