@@ -161,7 +161,7 @@ public sealed class CreateClusterWizardTests(BrowserFixture browser, SshdFixture
         await Expect(row.ByTestId("cluster-nodes")).ToContainTextAsync("1 control plane · 2 workers");
         await Expect(row.ByTestId("cluster-endpoint")).ToHaveTextAsync("127.0.0.1:5443");
         await Expect(row.ByTestId("cluster-last-run")).ToHaveTextAsync($"#{runId} create");
-        await Screenshots.SaveAsync(page, "clusters-dark");
+        await Screenshots.SaveAsync(page, "clusters");
     }
 
     private static ILocator HostRow(IPage page, string name) => page.Row("wizard-host-name", name);
