@@ -56,6 +56,8 @@ public static class KubeHaCoreServiceCollectionExtensions
         services.AddSingleton<IHostShellFactory, SshHostShellFactory>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<PlanPreviewer>();
+        services.AddSingleton<KubeHa.Core.Clusters.ClusterCatalog>();
+        services.AddSingleton<RunReader>();
         return services;
     }
 }

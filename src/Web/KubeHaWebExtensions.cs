@@ -50,6 +50,7 @@ public static class KubeHaWebExtensions
         app.MapAccountEndpoints();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new HangfireAdminFilter()] });
         app.MapDiagnoseEndpoints();
+        app.MapRunEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

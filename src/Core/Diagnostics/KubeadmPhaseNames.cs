@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace KubeHa.Core.Diagnostics;
 
 /// <summary>Recognises the <c>[phase]</c> tag at the start of a kubeadm line and gives it its current name.</summary>
-internal static partial class KubeadmPhaseNames
+public static partial class KubeadmPhaseNames
 {
     // Old spellings (1.13-1.15 and earlier) and sub-tags mapped to today's phase names.
     private static readonly FrozenDictionary<string, string> Aliases = new Dictionary<string, string>

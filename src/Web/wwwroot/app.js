@@ -2,3 +2,17 @@
 window.kubeha = {
     circuitReady: function () { document.documentElement.setAttribute("data-circuit", "ready"); }
 };
+
+// Run log: tells the page whether the user is at the end of the log (auto-scroll) or scrolled up (paused).
+window.kubeha.logFollow = function (el, dotnet) {
+    let following = true;
+    el.addEventListener("scroll", function () {
+        const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - 24;
+        if (atEnd !== following) {
+            following = atEnd;
+            dotnet.invokeMethodAsync("SetFollowing", atEnd);
+        }
+    }, { passive: true });
+};
+window.kubeha.logScrollToEnd = function (el) { if (el) { el.scrollTop = el.scrollHeight; } };
+window.kubeha.copyText = function (text) { return navigator.clipboard.writeText(text); };

@@ -1,0 +1,96 @@
+using Bunit;
+using KubeHa.Core;
+using KubeHa.Core.Clusters;
+using KubeHa.Core.Credentials;
+using KubeHa.Core.Hosts;
+using KubeHa.Core.Persistence;
+using KubeHa.Core.Provisioning;
+using KubeHa.Core.Security;
+using KubeHa.Web.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace KubeHa.Web.Tests.Pages;
+
+/// <summary>bUnit with the real Core services on a SQLite file in a temporary directory, signed in as an operator.</summary>
+internal sealed class ClusterPagesTestContext : IAsyncDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    public BunitContext Bunit { get; } = new();
+
+    public IServiceProvider Services => Bunit.Services;
+
+    public static async Task<ClusterPagesTestContext> CreateAsync()
+    {
+        var context = new ClusterPagesTestContext();
+        var ctx = context.Bunit;
+        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        ctx.Services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["KubeHa:DataDirectory"] = context._data.Path })
+            .Build());
+        ctx.Services.AddKubeHaCore();
+        ctx.Services.AddSingleton<ISecretProtector, PassThroughProtector>();
+        ctx.Services.AddSingleton<IHostCheckScheduler, NoChecks>();
+        ctx.Services.AddSingleton<IRunScheduler, NoRuns>();
+        ctx.Services.AddMudServices();
+        ctx.AddAuthorization().SetAuthorized("operator").SetRoles("Operator");
+        await ctx.Services.InitializeKubeHaDatabaseAsync();
+        return context;
+    }
+
+    /// <summary>The MudBlazor providers a page's popovers and dialogs render into.</summary>
+    public IRenderedComponent<Bunit.Rendering.ContainerFragment> RenderProviders() => Bunit.Render(builder =>
+    {
+        builder.OpenComponent<MudPopoverProvider>(0);
+        builder.CloseComponent();
+        builder.OpenComponent<MudDialogProvider>(1);
+        builder.CloseComponent();
+        builder.OpenComponent<MudSnackbarProvider>(2);
+        builder.CloseComponent();
+    });
+
+    /// <summary>Adds hosts 10.7.0.N (no facts) with one credential; returns their ids in order.</summary>
+    public async Task<List<int>> AddHostsAsync(params string[] names)
+    {
+        var factory = Services.GetRequiredService<IDbContextFactory<KubeHaDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var credential = new Credential { Name = $"c{Guid.NewGuid():N}"[..10], Kind = CredentialKind.Password, ProtectedSecret = "x" };
+        var hosts = names.Select((n, i) => new ManagedHost { Name = n, Address = $"10.7.0.{i + 1}", Username = "root", Credential = credential }).ToList();
+        db.Hosts.AddRange(hosts);
+        await db.SaveChangesAsync();
+        return hosts.Select(h => h.Id).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Bunit.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _data.Dispose();
+    }
+
+    private sealed class PassThroughProtector : ISecretProtector
+    {
+        public string Protect(string plaintext) => plaintext;
+
+        public string Unprotect(string protectedText) => protectedText;
+    }
+
+    private sealed class NoChecks : IHostCheckScheduler
+    {
+        public Task ScheduleAsync(IReadOnlyCollection<int> hostIds, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Queues nothing: runs are created directly in the ledger by the tests that need them.</summary>
+    private sealed class NoRuns : IRunScheduler
+    {
+        public Task<long> StartAsync(int clusterId, string planKey, IReadOnlyCollection<int>? targetHostIds, string? user, CancellationToken cancellationToken) => Task.FromResult(0L);
+
+        public Task ResumeAsync(long runId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task CancelAsync(long runId, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
