@@ -1,3 +1,4 @@
+using KubeHa.Core.Audit;
 using KubeHa.Core.Credentials;
 using KubeHa.Core.Hosts;
 using KubeHa.Core.Kubernetes;
@@ -56,6 +57,7 @@ public static class KubeHaCoreServiceCollectionExtensions
         services.AddSingleton<IHostShellFactory, SshHostShellFactory>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<PlanPreviewer>();
+        services.AddSingleton<AuditLog>();
         return services;
     }
 }
