@@ -57,6 +57,8 @@ public static class KubeHaCoreServiceCollectionExtensions
         services.AddSingleton<IHostShellFactory, SshHostShellFactory>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<PlanPreviewer>();
+        services.AddSingleton<KubeHa.Core.Clusters.ClusterCatalog>();
+        services.AddSingleton<RunReader>();
         services.AddSingleton<AuditLog>();
         return services;
     }

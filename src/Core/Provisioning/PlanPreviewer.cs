@@ -22,6 +22,18 @@ public sealed class PlanPreviewer(IDbContextFactory<KubeHaDbContext> dbFactory, 
             members = await ClusterMembers.LoadAsync(db, clusterId, cancellationToken);
         }
 
+        return await PreviewAsync(clusterId, spec, members, planKey, targetHostIds, cancellationToken);
+    }
+
+    /// <summary>
+    /// Preview of a cluster that is not saved yet (the create wizard's review): the same steps against the given spec
+    /// and members, in the given order (the first control plane first).
+    /// </summary>
+    public Task<IReadOnlyList<PreviewLine>> PreviewDraftAsync(ClusterSpec spec, IReadOnlyList<ClusterMember> members, string planKey, CancellationToken cancellationToken) =>
+        PreviewAsync(0, spec, members, planKey, null, cancellationToken);
+
+    private async Task<IReadOnlyList<PreviewLine>> PreviewAsync(int clusterId, ClusterSpec spec, IReadOnlyList<ClusterMember> members, string planKey, IReadOnlyCollection<int>? targetHostIds, CancellationToken cancellationToken)
+    {
         var plan = plans.Get(planKey);
         var sink = new CollectingSink();
         var shells = new DryRunHostShellFactory();

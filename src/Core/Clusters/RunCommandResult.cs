@@ -1,0 +1,11 @@
+namespace KubeHa.Core.Clusters;
+
+/// <summary>Outcome of starting, resuming or cancelling a run.</summary>
+/// <param name="Outcome">What happened.</param>
+/// <param name="RunId">The run concerned (the new one on start).</param>
+/// <param name="ActiveRunId">On <see cref="RunCommandOutcome.Conflict"/>: the run that holds the cluster.</param>
+/// <param name="Message">An operator-facing sentence when not accepted.</param>
+public sealed record RunCommandResult(RunCommandOutcome Outcome, long? RunId = null, long? ActiveRunId = null, string? Message = null)
+{
+    public bool Accepted => Outcome == RunCommandOutcome.Accepted;
+}
