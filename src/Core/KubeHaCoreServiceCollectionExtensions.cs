@@ -60,6 +60,7 @@ public static class KubeHaCoreServiceCollectionExtensions
         services.AddSingleton<KubeHa.Core.Clusters.ClusterCatalog>();
         services.AddSingleton<RunReader>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<KubeHa.Core.Clusters.KubeconfigReader>();
         return services;
     }
 }

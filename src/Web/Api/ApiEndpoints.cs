@@ -13,6 +13,8 @@ public static class ApiEndpoints
         var api = app.MapGroup("/api/v1").RequireAuthorization(KubeHaPolicies.Viewer);
         api.MapCredentialsEndpoints()
             .MapHostsEndpoints()
+            .MapClustersEndpoints()
+            .MapRunsEndpoints()
             .MapTokensEndpoints();
         app.MapDiagnoseEndpoints();
         return app;
