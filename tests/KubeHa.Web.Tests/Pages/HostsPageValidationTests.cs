@@ -5,6 +5,7 @@ using KubeHa.Core.Hosts;
 using KubeHa.Core.Persistence;
 using KubeHa.Core.Security;
 using KubeHa.Web.Components.Pages.Hosts;
+using KubeHa.Web.Identity;
 using KubeHa.Web.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,10 @@ public sealed class HostsPageValidationTests : IAsyncLifetime
         _ctx.Services.AddSingleton<ISecretProtector, PassThroughProtector>();
         _ctx.Services.AddSingleton<IHostCheckScheduler, NoScheduler>();
         _ctx.Services.AddMudServices();
+        var auth = _ctx.AddAuthorization();
+        auth.SetAuthorized("otto");
+        auth.SetPolicies(KubeHaPolicies.Viewer, KubeHaPolicies.Operator);
+        _ctx.Services.AddScoped<CircuitUser>();
         await _ctx.Services.InitializeKubeHaDatabaseAsync();
     }
 
@@ -56,8 +61,8 @@ public sealed class HostsPageValidationTests : IAsyncLifetime
 
         page.Find("button[data-testid=add-host]").Click();
         providers.WaitForElement("[data-testid=host-save]");
-        providers.Find("[data-testid=host-address]").Change("10.0.0.999");
-        providers.Find("[data-testid=host-username]").Change("9lives");
+        providers.Find("[data-testid=host-address]").Input("10.0.0.999");
+        providers.Find("[data-testid=host-username]").Input("9lives");
         providers.Find("[data-testid=host-save]").Click();
 
         providers.WaitForAssertion(() =>
