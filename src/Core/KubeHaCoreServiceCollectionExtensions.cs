@@ -1,3 +1,4 @@
+using KubeHa.Core.Audit;
 using KubeHa.Core.Credentials;
 using KubeHa.Core.Hosts;
 using KubeHa.Core.Kubernetes;
@@ -58,6 +59,8 @@ public static class KubeHaCoreServiceCollectionExtensions
         services.AddSingleton<PlanPreviewer>();
         services.AddSingleton<KubeHa.Core.Clusters.ClusterCatalog>();
         services.AddSingleton<RunReader>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<KubeHa.Core.Clusters.KubeconfigReader>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using KubeHa.Agent;
 using KubeHa.Web.Api;
 using KubeHa.Web.Components;
 using KubeHa.Web.Identity;
+using KubeHa.Web.Security;
 using MudBlazor.Services;
 
 namespace KubeHa.Web;
@@ -22,6 +23,8 @@ public static class KubeHaWebExtensions
         var embedAgent = builder.Configuration.GetValue("KubeHa:Agent:Embedded", defaultValue: true);
         builder.Services.AddKubeHaAgent(runWorker: embedAgent);
         builder.Services.AddKubeHaIdentity();
+        builder.Services.AddKubeHaSignInRateLimit();
+        builder.Services.AddKubeHaApi();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices(mud =>
@@ -41,6 +44,8 @@ public static class KubeHaWebExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseKubeHaSecurityHeaders();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -49,8 +54,8 @@ public static class KubeHaWebExtensions
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new HangfireAdminFilter()] });
-        app.MapDiagnoseEndpoints();
-        app.MapRunEndpoints();
+        app.MapKubeHaApi();
+        app.MapOpenApi(); // /openapi/v1.json, for signed-in users and tokens
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,6 +1,7 @@
 using KubeHa.Core.Persistence;
 using KubeHa.Web;
 using KubeHa.Web.Identity;
+using KubeHa.Web.Tokens;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddKubeHaWeb();
@@ -8,6 +9,7 @@ builder.AddKubeHaWeb();
 var app = builder.Build();
 await app.Services.InitializeKubeHaDatabaseAsync();
 await app.Services.InitializeKubeHaIdentityAsync();
+await app.Services.InitializeKubeHaBootstrapTokenAsync();
 app.UseKubeHaWeb();
 await app.RunAsync();
 

@@ -1,3 +1,4 @@
+using KubeHa.Core.Audit;
 using KubeHa.Core.Clusters;
 using KubeHa.Core.Credentials;
 using KubeHa.Core.Hosts;
@@ -25,6 +26,8 @@ public class KubeHaDbContext(DbContextOptions<KubeHaDbContext> options) : DbCont
     public DbSet<HostStepRun> HostStepRuns => Set<HostStepRun>();
 
     public DbSet<LogLine> LogLines => Set<LogLine>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -91,6 +94,16 @@ public class KubeHaDbContext(DbContextOptions<KubeHaDbContext> options) : DbCont
         {
             e.HasIndex(l => new { l.RunId, l.Seq }).IsUnique();
             e.HasOne<Run>().WithMany().HasForeignKey(l => l.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("AuditLog");
+            e.Property(a => a.Actor).HasMaxLength(AuditLog.MaxTextLength);
+            e.Property(a => a.Action).HasMaxLength(64);
+            e.HasIndex(a => a.Time);
+            e.HasIndex(a => new { a.Actor, a.Time });
+            e.HasIndex(a => new { a.Action, a.Time });
         });
     }
 }

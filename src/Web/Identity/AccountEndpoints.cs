@@ -1,3 +1,6 @@
+using KubeHa.Core.Audit;
+using KubeHa.Web.Audit;
+using KubeHa.Web.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,7 +17,9 @@ public static class AccountEndpoints
             [FromForm] string? userName,
             [FromForm] string? password,
             [FromForm] string? returnUrl,
-            SignInManager<KubeHaUser> signIn) =>
+            SignInManager<KubeHaUser> signIn,
+            AuditLog audit,
+            HttpContext http) =>
         {
             var back = SafeReturnUrl(returnUrl);
             if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password))
@@ -22,21 +27,32 @@ public static class AccountEndpoints
                 return Results.LocalRedirect($"/account/login?error=missing&returnUrl={Uri.EscapeDataString(back)}");
             }
 
-            var result = await signIn.PasswordSignInAsync(userName.Trim(), password, isPersistent: false, lockoutOnFailure: true);
+            var name = userName.Trim();
+            var result = await signIn.PasswordSignInAsync(name, password, isPersistent: false, lockoutOnFailure: true);
+            var remote = http.Connection.RemoteIpAddress?.ToString();
             if (result.Succeeded)
             {
+                await audit.RecordAsync(name, AuditActions.SignIn, via: "browser", remoteAddress: remote);
                 return Results.LocalRedirect(back);
             }
 
             var error = result.IsLockedOut ? "locked" : "invalid";
+            await audit.RecordAsync(
+                name, AuditActions.SignInFailed, detail: result.IsLockedOut ? "account locked out" : "wrong user name or password",
+                succeeded: false, via: "browser", remoteAddress: remote);
             return Results.LocalRedirect($"/account/login?error={error}&returnUrl={Uri.EscapeDataString(back)}");
-        }).AllowAnonymous();
+        }).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy).ExcludeFromDescription();
 
-        account.MapPost("/logout", async (SignInManager<KubeHaUser> signIn) =>
+        account.MapPost("/logout", async (SignInManager<KubeHaUser> signIn, AuditLog audit, HttpContext http) =>
         {
+            if (http.User.Identity?.IsAuthenticated == true)
+            {
+                await audit.RecordAsync(http, AuditActions.SignOut, target: null);
+            }
+
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/account/login");
-        });
+        }).RequireAuthorization().ExcludeFromDescription(); // any signed-in user, even one whose role was removed
 
         return endpoints;
     }

@@ -1,4 +1,6 @@
 using KubeHa.Core.Persistence;
+using KubeHa.Web.Tokens;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -7,6 +9,9 @@ namespace KubeHa.Web.Identity;
 
 public static class IdentityServiceCollectionExtensions
 {
+    /// <summary>The default authentication scheme: forwards to the API token handler or the Identity cookie.</summary>
+    public const string SelectorScheme = "KubeHa";
+
     /// <summary>ASP.NET Core Identity on the catalog's SQLite file: hashed passwords, lockout, roles, cookie sign-in.</summary>
     public static IServiceCollection AddKubeHaIdentity(this IServiceCollection services)
     {
@@ -20,7 +25,21 @@ public static class IdentityServiceCollectionExtensions
                 sqlite => sqlite.MigrationsHistoryTable(KubeHaIdentityDbContext.MigrationsHistoryTable));
         });
 
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<ApiTokenStore>();
+
+        // One default scheme that picks the bearer handler when an Authorization: Bearer header is present and the
+        // Identity cookie otherwise, so every endpoint and page accepts both without naming schemes.
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = SelectorScheme;
+                o.DefaultChallengeScheme = SelectorScheme;
+                o.DefaultForbidScheme = SelectorScheme;
+            })
+            .AddPolicyScheme(SelectorScheme, "Cookie or API token", o => o.ForwardDefaultSelector = ctx =>
+                ApiTokenAuthenticationHandler.HasBearer(ctx.Request) ? ApiTokenAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies();
         services.AddIdentityCore<KubeHaUser>(o =>
             {
                 o.Password.RequiredLength = 12;
@@ -44,6 +63,7 @@ public static class IdentityServiceCollectionExtensions
             o.Cookie.Name = "kubeha.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure whenever the request came over HTTPS (behind a TLS proxy: enable forwarded headers).
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
@@ -53,9 +73,13 @@ public static class IdentityServiceCollectionExtensions
             o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx, StatusCodes.Status403Forbidden);
         });
 
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddAuthorizationBuilder().AddKubeHaPolicies();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<CircuitUser>();
+        services.AddScoped<UserAdministration>();
+
+        // Role changes, password resets and deletions reach signed-in browsers within a minute.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         return services;
     }
 

@@ -128,7 +128,7 @@ public sealed class CreateClusterWizardTests(BrowserFixture browser, SshdFixture
         await Expect(log).ToHaveAttributeAsync("data-line-count", ledgerCount.ToString());
         await Expect(log).ToHaveAttributeAsync("data-last-seq", ledgerCount.ToString());
         await Expect(log).ToHaveAttributeAsync("data-contiguous", "true");
-        var download = await page.APIRequest.GetAsync($"api/v1/runs/{runId}/log");
+        var download = await page.APIRequest.GetAsync($"api/v1/runs/{runId}/log.txt");
         Assert.Equal(200, download.Status);
         Assert.Equal(ledgerCount, (await download.TextAsync()).TrimEnd('\n').Split('\n').Length);
         var before = await VisibleLinesAsync(page);

@@ -1,3 +1,5 @@
+using KubeHa.Web.Identity;
+using KubeHa.Agent;
 using Bunit;
 using KubeHa.Core;
 using KubeHa.Core.Clusters;
@@ -32,12 +34,10 @@ internal sealed class ClusterPagesTestContext : IAsyncDisposable
         ctx.Services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["KubeHa:DataDirectory"] = context._data.Path })
             .Build());
-        ctx.Services.AddKubeHaCore();
-        ctx.Services.AddSingleton<ISecretProtector, PassThroughProtector>();
-        ctx.Services.AddSingleton<IHostCheckScheduler, NoChecks>();
-        ctx.Services.AddSingleton<IRunScheduler, NoRuns>();
+        ctx.Services.AddKubeHaAgent(runWorker: false); // real Data Protection and Hangfire schedulers (jobs are enqueued, never run)
         ctx.Services.AddMudServices();
-        ctx.AddAuthorization().SetAuthorized("operator").SetRoles("Operator");
+        ctx.AddAuthorization().SetAuthorized("operator").SetRoles("Operator").SetPolicies(KubeHaPolicies.Viewer, KubeHaPolicies.Operator);
+        ctx.Services.AddScoped<CircuitUser>();
         await ctx.Services.InitializeKubeHaDatabaseAsync();
         return context;
     }
@@ -72,25 +72,7 @@ internal sealed class ClusterPagesTestContext : IAsyncDisposable
         _data.Dispose();
     }
 
-    private sealed class PassThroughProtector : ISecretProtector
-    {
-        public string Protect(string plaintext) => plaintext;
 
-        public string Unprotect(string protectedText) => protectedText;
-    }
-
-    private sealed class NoChecks : IHostCheckScheduler
-    {
-        public Task ScheduleAsync(IReadOnlyCollection<int> hostIds, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 
     /// <summary>Queues nothing: runs are created directly in the ledger by the tests that need them.</summary>
-    private sealed class NoRuns : IRunScheduler
-    {
-        public Task<long> StartAsync(int clusterId, string planKey, IReadOnlyCollection<int>? targetHostIds, string? user, CancellationToken cancellationToken) => Task.FromResult(0L);
-
-        public Task ResumeAsync(long runId, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task CancelAsync(long runId, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

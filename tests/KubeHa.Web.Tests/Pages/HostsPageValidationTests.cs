@@ -1,3 +1,4 @@
+using KubeHa.Agent;
 using Bunit;
 using KubeHa.Core;
 using KubeHa.Core.Credentials;
@@ -5,6 +6,7 @@ using KubeHa.Core.Hosts;
 using KubeHa.Core.Persistence;
 using KubeHa.Core.Security;
 using KubeHa.Web.Components.Pages.Hosts;
+using KubeHa.Web.Identity;
 using KubeHa.Web.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,10 +27,12 @@ public sealed class HostsPageValidationTests : IAsyncLifetime
         _ctx.Services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["KubeHa:DataDirectory"] = _data.Path })
             .Build());
-        _ctx.Services.AddKubeHaCore();
-        _ctx.Services.AddSingleton<ISecretProtector, PassThroughProtector>();
-        _ctx.Services.AddSingleton<IHostCheckScheduler, NoScheduler>();
+        _ctx.Services.AddKubeHaAgent(runWorker: false); // real Data Protection and Hangfire schedulers (jobs are enqueued, never run)
         _ctx.Services.AddMudServices();
+        var auth = _ctx.AddAuthorization();
+        auth.SetAuthorized("otto");
+        auth.SetPolicies(KubeHaPolicies.Viewer, KubeHaPolicies.Operator);
+        _ctx.Services.AddScoped<CircuitUser>();
         await _ctx.Services.InitializeKubeHaDatabaseAsync();
     }
 
@@ -72,15 +76,5 @@ public sealed class HostsPageValidationTests : IAsyncLifetime
     private static string FieldText(IRenderedComponent<Bunit.Rendering.ContainerFragment> providers, string testId)
         => providers.Find($"[data-testid={testId}]").Closest(".mud-input-control")!.TextContent;
 
-    private sealed class PassThroughProtector : ISecretProtector
-    {
-        public string Protect(string plaintext) => plaintext;
 
-        public string Unprotect(string protectedText) => protectedText;
-    }
-
-    private sealed class NoScheduler : IHostCheckScheduler
-    {
-        public Task ScheduleAsync(IReadOnlyCollection<int> hostIds, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

@@ -4,19 +4,20 @@ using KubeHa.Core.Runs;
 namespace KubeHa.Web.Api;
 
 /// <summary>
-/// <c>GET /api/v1/runs/{id}/log</c>: the whole persisted log of a run as text/plain, streamed from the ledger page by page
+/// <c>GET /api/v1/runs/{id}/log.txt</c>: the whole persisted log of a run as text/plain (the run view's download;
+/// <c>/log</c> serves the same lines as NDJSON, with <c>follow</c>), streamed from the ledger page by page
 /// (one line per entry: time, host, step, stream, text; secrets were masked before they were stored). Signed-in users only.
 /// </summary>
-public static class RunEndpoints
+public static class RunTextLogEndpoint
 {
-    public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapRunTextLogEndpoint(this RouteGroupBuilder api)
     {
-        app.MapGet("/api/v1/runs/{id:long}/log", StreamLogAsync)
-            .WithName("GetRunLog")
+        api.MapGet("/runs/{id:long}/log.txt", StreamLogAsync)
+            .WithName("GetRunLogText")
             .WithTags("Runs")
             .Produces(StatusCodes.Status200OK, contentType: "text/plain")
             .Produces(StatusCodes.Status404NotFound);
-        return app;
+        return api;
     }
 
     private static async Task StreamLogAsync(long id, bool? download, RunReader reader, HttpContext context, CancellationToken cancellationToken)

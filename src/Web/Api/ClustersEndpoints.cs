@@ -1,0 +1,111 @@
+using System.Text;
+using KubeHa.Core.Audit;
+using KubeHa.Core.Clusters;
+using KubeHa.Web.Audit;
+using KubeHa.Web.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KubeHa.Web.Api;
+
+/// <summary>
+/// <c>/api/v1/clusters</c>: clusters (spec of the provisioning engine plus the hosts and their roles), the admin
+/// kubeconfig download (operators and admins, audited) and, later, live health.
+/// </summary>
+public static class ClustersEndpoints
+{
+    public static RouteGroupBuilder MapClustersEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/clusters").WithTags("Clusters");
+        group.MapGet("/", ListAsync).WithName("ListClusters");
+        group.MapGet("/{id:int}", GetAsync).WithName("GetCluster")
+            .Produces<ClusterDetails>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/", CreateAsync).WithName("CreateCluster")
+            .RequireAuthorization(KubeHaPolicies.Operator)
+            .Produces<ClusterDetails>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+        group.MapDelete("/{id:int}", DeleteAsync).WithName("DeleteCluster")
+            .RequireAuthorization(KubeHaPolicies.Operator)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{id:int}/kubeconfig", KubeconfigAsync).WithName("DownloadKubeconfig")
+            .RequireAuthorization(KubeHaPolicies.Operator)
+            .Produces<string>(StatusCodes.Status200OK, "application/yaml")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        // Live health comes with the cluster dashboard; until then these say so instead of guessing.
+        group.MapGet("/{id:int}/nodes", (int id) => NotYet("Node status")).WithName("ListClusterNodes")
+            .ProducesProblem(StatusCodes.Status501NotImplemented);
+        group.MapGet("/{id:int}/load-balancers", (int id) => NotYet("Load-balancer health")).WithName("ListClusterLoadBalancers")
+            .ProducesProblem(StatusCodes.Status501NotImplemented);
+        group.MapGet("/{id:int}/etcd", (int id) => NotYet("etcd member health")).WithName("GetClusterEtcd")
+            .ProducesProblem(StatusCodes.Status501NotImplemented);
+        return api;
+    }
+
+    private static async Task<Ok<IReadOnlyList<ClusterSummary>>> ListAsync(ClusterCatalog catalog, CancellationToken cancellationToken)
+        => TypedResults.Ok(await catalog.ListAsync(cancellationToken));
+
+    private static async Task<IResult> GetAsync(int id, ClusterCatalog catalog, CancellationToken cancellationToken)
+        => await catalog.GetAsync(id, cancellationToken) is { } cluster
+            ? TypedResults.Ok(cluster)
+            : ApiResults.NotFound("cluster", id);
+
+    private static async Task<IResult> CreateAsync(
+        CreateClusterRequest request, ClusterCatalog catalog, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+    {
+        var created = await catalog.CreateAsync(request.ToDraft(), cancellationToken);
+        if (!created.Succeeded)
+        {
+            return TypedResults.ValidationProblem(created.ErrorsByField, title: "The cluster spec is invalid");
+        }
+
+        var cluster = (await catalog.GetAsync(created.ClusterId!.Value, cancellationToken))!;
+        await audit.RecordAsync(http, AuditActions.ClusterCreated, Target(cluster.Summary), $"{cluster.Summary.ControlPlanes} control planes, {cluster.Summary.Workers} workers");
+        return TypedResults.Created($"/api/v1/clusters/{cluster.Summary.Id}", cluster);
+    }
+
+    private static async Task<IResult> DeleteAsync(int id, ClusterCatalog catalog, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetAsync(id, cancellationToken) is not { } cluster)
+        {
+            return ApiResults.NotFound("cluster", id);
+        }
+
+        var result = await catalog.DeleteAsync(id, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return ApiResults.Conflict("The cluster cannot be deleted now", result.Error!);
+        }
+
+        await audit.RecordAsync(http, AuditActions.ClusterDeleted, Target(cluster.Summary));
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> KubeconfigAsync(int id, KubeconfigReader kubeconfigs, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (await kubeconfigs.ReadAsync(id, cancellationToken) is not { } stored)
+        {
+            return ApiResults.NotFound("cluster", id);
+        }
+
+        if (stored.Content is null)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "No kubeconfig yet",
+                detail: $"Cluster '{stored.ClusterName}' has no admin kubeconfig yet: it is stored when a create run reaches the fetch-kubeconfig step.");
+        }
+
+        await audit.RecordAsync(http, AuditActions.KubeconfigDownloaded, $"cluster '{stored.ClusterName}' (#{id})");
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.File(Encoding.UTF8.GetBytes(stored.Content), "application/yaml", $"{stored.ClusterName}.kubeconfig");
+    }
+
+    private static IResult NotYet(string what) => TypedResults.Problem(
+        statusCode: StatusCodes.Status501NotImplemented,
+        title: $"{what} is not available yet",
+        detail: $"{what} comes with the cluster dashboard and is not implemented in this version. The cluster's runs and spec are available now.");
+
+    private static string Target(ClusterSummary cluster) => $"cluster '{cluster.Name}' (#{cluster.Id})";
+}

@@ -1,0 +1,97 @@
+using KubeHa.Core.Audit;
+using KubeHa.Core.Hosts;
+using KubeHa.Web.Audit;
+using KubeHa.Web.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KubeHa.Web.Api;
+
+/// <summary><c>/api/v1/hosts</c>: the host inventory, and checks (connect, pin the host key, gather facts).</summary>
+public static class HostsEndpoints
+{
+    public static RouteGroupBuilder MapHostsEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/hosts").WithTags("Hosts");
+        group.MapGet("/", ListAsync).WithName("ListHosts");
+        group.MapGet("/{id:int}", GetAsync).WithName("GetHost")
+            .Produces<HostResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/", CreateAsync).WithName("CreateHost")
+            .RequireAuthorization(KubeHaPolicies.Operator)
+            .Produces<HostResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+        group.MapDelete("/{id:int}", DeleteAsync).WithName("DeleteHost")
+            .RequireAuthorization(KubeHaPolicies.Operator)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:int}/check", CheckAsync).WithName("CheckHost")
+            .RequireAuthorization(KubeHaPolicies.Operator)
+            .Produces<HostResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return api;
+    }
+
+    private static async Task<Ok<IEnumerable<HostResponse>>> ListAsync(HostInventory inventory, CancellationToken cancellationToken)
+        => TypedResults.Ok((await inventory.ListAsync(cancellationToken)).Select(HostResponse.From));
+
+    private static async Task<IResult> GetAsync(int id, HostInventory inventory, CancellationToken cancellationToken)
+        => await FindAsync(inventory, id, cancellationToken) is { } host
+            ? TypedResults.Ok(HostResponse.From(host))
+            : ApiResults.NotFound("host", id);
+
+    private static async Task<IResult> CreateAsync(
+        CreateHostRequest request, HostInventory inventory, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await inventory.AddAsync(request.ToInput(), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return ApiResults.Failed(result);
+        }
+
+        var host = (await FindAsync(inventory, result.Value!.Id, cancellationToken))!;
+        await audit.RecordAsync(http, AuditActions.HostCreated, Target(host), $"{host.Username}@{host.Endpoint}");
+        return TypedResults.Created($"/api/v1/hosts/{host.Id}", HostResponse.From(host));
+    }
+
+    private static async Task<IResult> DeleteAsync(int id, HostInventory inventory, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(inventory, id, cancellationToken) is not { } host)
+        {
+            return ApiResults.NotFound("host", id);
+        }
+
+        var result = await inventory.DeleteAsync(id, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return ApiResults.Conflict("The host is in use", result.Error!);
+        }
+
+        await audit.RecordAsync(http, AuditActions.HostDeleted, Target(host));
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> CheckAsync(
+        int id, HostInventory inventory, IHostCheckScheduler checks, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(inventory, id, cancellationToken) is not { } host)
+        {
+            return ApiResults.NotFound("host", id);
+        }
+
+        if (host.IsBusy)
+        {
+            return ApiResults.Conflict("A check is already in progress", $"Host '{host.Name}' is being checked; wait for that check to finish.");
+        }
+
+        await checks.ScheduleAsync([id], cancellationToken);
+        await audit.RecordAsync(http, AuditActions.HostCheckRequested, Target(host));
+        var queued = await FindAsync(inventory, id, cancellationToken) ?? host;
+        return TypedResults.Accepted($"/api/v1/hosts/{id}", HostResponse.From(queued));
+    }
+
+    private static async Task<HostView?> FindAsync(HostInventory inventory, int id, CancellationToken cancellationToken)
+        => (await inventory.ListAsync(cancellationToken)).FirstOrDefault(h => h.Id == id);
+
+    private static string Target(HostView host) => $"host '{host.Name}' (#{host.Id})";
+}

@@ -1,0 +1,170 @@
+using System.Net;
+using System.Text;
+using KubeHa.Web.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KubeHa.Web.Tests.Access;
+
+/// <summary>
+/// Every endpoint and page of the app (read from its EndpointDataSource, so a new one fails this test until it is
+/// listed here with the least role it needs) against anonymous, viewer, operator and admin, by cookie and by token.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixture<AccessFixture>
+{
+    /// <summary>The least access each endpoint needs, by "METHOD /pattern".</summary>
+    private static readonly Dictionary<string, Need> Expected = new(StringComparer.Ordinal)
+    {
+        // Pages
+        ["GET /"] = Need.Viewer,
+        ["GET /hosts"] = Need.Viewer,
+        ["GET /credentials"] = Need.Viewer,
+        ["GET /diagnose"] = Need.Viewer,
+        ["GET /clusters"] = Need.Viewer,
+        ["GET /clusters/new"] = Need.Operator,
+        ["GET /runs/{RunId:long}"] = Need.Viewer,
+        ["GET /admin/users"] = Need.Admin,
+        ["GET /admin/tokens"] = Need.Admin,
+        ["GET /admin/audit"] = Need.Admin,
+        ["GET /account/login"] = Need.Anonymous,
+        ["GET /account/denied"] = Need.Viewer,
+
+        // Account, health, documents, infrastructure
+        ["POST /account/login"] = Need.Anonymous,
+        ["POST /account/logout"] = Need.Authenticated,
+        ["* /healthz"] = Need.Anonymous,
+        ["GET /openapi/{documentName}.json"] = Need.Viewer,
+        ["* /hangfire/{**path}"] = Need.Admin,
+        ["GET /_framework/opaque-redirect"] = Need.Viewer,
+        ["* /_blazor/negotiate"] = Need.Viewer,
+        ["* /_blazor"] = Need.Viewer,
+        ["* /_blazor/disconnect/"] = Need.Viewer,
+        ["* /_blazor/initializers/"] = Need.Viewer,
+
+        // REST API
+        ["GET /api/v1/credentials/"] = Need.Viewer,
+        ["GET /api/v1/credentials/{id:int}"] = Need.Viewer,
+        ["POST /api/v1/credentials/"] = Need.Operator,
+        ["DELETE /api/v1/credentials/{id:int}"] = Need.Operator,
+        ["GET /api/v1/hosts/"] = Need.Viewer,
+        ["GET /api/v1/hosts/{id:int}"] = Need.Viewer,
+        ["POST /api/v1/hosts/"] = Need.Operator,
+        ["DELETE /api/v1/hosts/{id:int}"] = Need.Operator,
+        ["POST /api/v1/hosts/{id:int}/check"] = Need.Operator,
+        ["GET /api/v1/clusters/"] = Need.Viewer,
+        ["GET /api/v1/clusters/{id:int}"] = Need.Viewer,
+        ["POST /api/v1/clusters/"] = Need.Operator,
+        ["DELETE /api/v1/clusters/{id:int}"] = Need.Operator,
+        ["GET /api/v1/clusters/{id:int}/kubeconfig"] = Need.Operator,
+        ["GET /api/v1/clusters/{id:int}/nodes"] = Need.Viewer,
+        ["GET /api/v1/clusters/{id:int}/load-balancers"] = Need.Viewer,
+        ["GET /api/v1/clusters/{id:int}/etcd"] = Need.Viewer,
+        ["POST /api/v1/clusters/{id:int}/runs"] = Need.Operator,
+        ["GET /api/v1/runs/{id:long}"] = Need.Viewer,
+        ["GET /api/v1/runs/{id:long}/log"] = Need.Viewer,
+        ["GET /api/v1/runs/{id:long}/log.txt"] = Need.Viewer,
+        ["POST /api/v1/runs/{id:long}/resume"] = Need.Operator,
+        ["POST /api/v1/runs/{id:long}/cancel"] = Need.Operator,
+        ["GET /api/v1/tokens/"] = Need.Admin,
+        ["POST /api/v1/tokens/"] = Need.Admin,
+        ["DELETE /api/v1/tokens/{id:int}"] = Need.Admin,
+        ["POST /api/v1/diagnose/kubeadm"] = Need.Viewer,
+    };
+
+    public enum Need
+    {
+        Anonymous,
+        Authenticated,
+        Viewer,
+        Operator,
+        Admin,
+    }
+
+    [Fact]
+    public void Endpoints_EveryRoute_IsListedWithItsRole()
+    {
+        var actual = Routes().Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Empty(actual.Except(Expected.Keys).Order()); // a new endpoint: add it to Expected with its least role
+        Assert.Empty(Expected.Keys.Except(actual).Order()); // a removed endpoint: drop it from Expected
+    }
+
+    [Fact]
+    public async Task Endpoints_EachPrincipal_AllowedOrDeniedByRole()
+    {
+        var failures = new List<string>();
+        foreach (var (key, (method, path, isPage)) in Routes().OrderBy(r => r.Key.Contains("/account/logout", StringComparison.Ordinal)))
+        {
+            var need = Expected[key];
+            foreach (var principal in Principal.All)
+            {
+                using var client = fixture.Client(principal);
+                using var request = new HttpRequestMessage(new HttpMethod(method), path);
+                if (method is "POST" or "PUT" or "PATCH")
+                {
+                    request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+                }
+
+                using var response = await client.SendAsync(request);
+                var status = (int)response.StatusCode;
+                var location = response.Headers.Location?.OriginalString ?? "";
+                var denied = status is 401 or 403
+                             || (status is 302 && (location.Contains("/account/login?ReturnUrl=", StringComparison.Ordinal) || location.Contains("/account/denied", StringComparison.Ordinal)));
+                var shouldAllow = Allows(need, principal);
+                if (denied == shouldAllow || status >= 500 && status != 501)
+                {
+                    failures.Add($"{key} as {principal}: {status} {location} (expected {(shouldAllow ? "allowed" : "denied")})");
+                }
+
+                if (!shouldAllow && principal.Kind == PrincipalKind.Anonymous && !isPage && path.StartsWith("/api", StringComparison.Ordinal) && status != 401)
+                {
+                    failures.Add($"{key} as anonymous: {status}, expected 401 (the API never redirects)");
+                }
+
+                if (!shouldAllow && principal.Kind != PrincipalKind.Anonymous && path.StartsWith("/api", StringComparison.Ordinal) && status != 403)
+                {
+                    failures.Add($"{key} as {principal}: {status}, expected 403");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private static bool Allows(Need need, Principal principal) => need switch
+    {
+        Need.Anonymous => true,
+        Need.Authenticated or Need.Viewer => principal.Kind != PrincipalKind.Anonymous,
+        Need.Operator => principal.Role is KubeHaRoles.Operator or KubeHaRoles.Admin,
+        Need.Admin => principal.Role is KubeHaRoles.Admin,
+        _ => false,
+    };
+
+    /// <summary>Route endpoints except static files, keyed "METHOD /pattern", with a request path to try.</summary>
+    private IEnumerable<KeyValuePair<string, (string Method, string Path, bool IsPage)>> Routes()
+    {
+        var endpoints = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
+        foreach (var endpoint in endpoints)
+        {
+            if (endpoint.Metadata.Any(m => m.GetType().Name.Contains("StaticAsset", StringComparison.Ordinal) || m.GetType().Name == "FallbackMetadata"))
+            {
+                continue; // static files (fingerprinted assets) and the static-file fallback
+            }
+
+            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"];
+            var isPage = endpoint.Metadata.Any(m => m.GetType().Name == "ComponentTypeMetadata");
+            var pattern = endpoint.RoutePattern.RawText!;
+            var path = pattern.Replace("{id:int}", "999999", StringComparison.Ordinal).Replace("{id:long}", "999999", StringComparison.Ordinal)
+                .Replace("{documentName}", "v1", StringComparison.Ordinal).Replace("{**path}", "", StringComparison.Ordinal);
+            if (isPage)
+            {
+                yield return new($"GET {pattern}", ("GET", path, true)); // pages also accept form posts; GET is the page
+                continue;
+            }
+
+            var method = methods.FirstOrDefault(m => m != "HEAD") ?? "*";
+            yield return new($"{(methods.Count > 1 ? "*" : method)} {pattern}", (method == "*" ? "GET" : method, path, false));
+        }
+    }
+}
