@@ -51,7 +51,7 @@ public sealed partial class RunExecutor(
         try
         {
             var context = await BuildContextAsync(run, plan, pool, cts.Token);
-            log.Write(null, null, LogStream.System, $"{plan.Title}: attempt {run.Attempt + (run.Status == RunStatus.Queued ? 0 : 1)}, {context.Members.Count} host(s)");
+            log.Write(null, null, LogStream.System, $"{plan.Title}: attempt {run.Attempt}, {context.Members.Count} host(s)");
             for (var ordinal = 0; ordinal < plan.Steps.Count; ordinal++)
             {
                 await RunStepAsync(run, ordinal, plan.Steps[ordinal], context, pool, cts.Token);

@@ -67,6 +67,11 @@ public sealed class RunExecutorLedgerTests : IAsyncLifetime
         var lines = await db.LogLines.Where(l => l.RunId == run.Id).OrderBy(l => l.Seq).ToListAsync();
         Assert.Single(lines, l => l.Text.StartsWith("would run: kubeadm init --config", StringComparison.Ordinal));
         Assert.Equal(Enumerable.Range(1, lines.Count).Select(i => (long)i), lines.Select(l => l.Seq));
+        var banners = lines.Where(l => l.Stream == LogStream.System && l.Text.Contains(": attempt ", StringComparison.Ordinal)).Select(l => l.Text).ToList();
+        Assert.Collection(
+            banners,
+            first => Assert.Contains(": attempt 1,", first, StringComparison.Ordinal),
+            second => Assert.Contains(": attempt 2,", second, StringComparison.Ordinal));
         var cluster = await db.Clusters.SingleAsync(c => c.Id == clusterId);
         Assert.Equal(ClusterStatus.Healthy, cluster.Status);
         Assert.NotNull(cluster.ProtectedBootstrapToken);
