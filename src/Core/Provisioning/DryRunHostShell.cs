@@ -18,9 +18,15 @@ public sealed class DryRunHostShell(Func<string, RemoteCommandResult?>? responde
     {
         cancellationToken.ThrowIfCancellationRequested();
         var result = responder?.Invoke(script) ?? new RemoteCommandResult(0, string.Empty, string.Empty);
+        // Streamed as a real shell would: stdout lines, then the stderr lines a responder scripted.
         foreach (var line in result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             onLine?.Invoke(new RemoteOutputLine(RemoteStream.Stdout, Mask(line)));
+        }
+
+        foreach (var line in result.ErrorTail.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            onLine?.Invoke(new RemoteOutputLine(RemoteStream.Stderr, Mask(line)));
         }
 
         return Task.FromResult(result with { Output = Mask(result.Output), ErrorTail = Mask(result.ErrorTail) });

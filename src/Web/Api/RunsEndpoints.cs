@@ -30,6 +30,8 @@ public static class RunsEndpoints
         var runs = api.MapGroup("/runs").WithTags("Runs");
         runs.MapGet("/{id:long}", GetAsync).WithName("GetRun")
             .Produces<RunSnapshot>().ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapGet("/{id:long}/findings", FindingsAsync).WithName("GetRunFindings")
+            .Produces<IReadOnlyList<RunFinding>>().ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{id:long}/log", LogAsync).WithName("GetRunLog")
             .Produces<RunLogLineResponse>(StatusCodes.Status200OK, RunLogStream.ContentType)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -62,6 +64,10 @@ public static class RunsEndpoints
 
     private static async Task<IResult> GetAsync(long id, RunReader reader, CancellationToken cancellationToken)
         => await reader.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(run) : ApiResults.NotFound("run", id);
+
+    /// <summary>What the kubeadm analyzer recognises in the output of every failed host-step: the run's diagnosis.</summary>
+    private static async Task<IResult> FindingsAsync(long id, RunFindingsReader findings, CancellationToken cancellationToken)
+        => await findings.GetAsync(id, cancellationToken) is { } list ? TypedResults.Ok(list) : ApiResults.NotFound("run", id);
 
     private static async Task<IResult> LogAsync(
         long id, bool? follow, long? after, RunReader reader, RunEvents events, IOptions<JsonOptions> json, HttpContext http)

@@ -1,4 +1,5 @@
 using KubeHa.Core.Clusters;
+using KubeHa.Core.Diagnostics;
 using KubeHa.Core.Persistence;
 using KubeHa.Core.Provisioning;
 using KubeHa.Core.Provisioning.Plans;
@@ -82,6 +83,30 @@ public sealed class RunExecutorLedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunFindings_JoinFailedWithExpiredToken_DiagnosisNamesStepHostAndCode()
+    {
+        var clusterId = await _db.AddClusterAsync(Spec, Roles);
+        var run = await _db.Ledger.CreateRunAsync(clusterId, new PlanCatalog(null!).Get(PlanCatalog.Create), null, "tester", default);
+        var shells = new DryRunHostShellFactory((host, script) =>
+            script.StartsWith("kubeadm join", StringComparison.Ordinal) && host.Address == "10.9.0.3"
+                ? new RemoteCommandResult(
+                    1,
+                    "[preflight] Running pre-flight checks\n",
+                    "error execution phase preflight: couldn't validate the identity of the API Server: could not find a JWS signature in the cluster-info ConfigMap for token ID \"abcdef\"")
+                : null);
+        Assert.True(await _db.Executor(shells).ExecuteAsync(run.Id, "agent-1", default));
+
+        var findings = await new RunFindingsReader(_db.Factory).GetAsync(run.Id, default);
+
+        var finding = Assert.Single(findings!);
+        Assert.Equal("join-control-planes", finding.StepKey);
+        Assert.Equal(await HostIdAsync("10.9.0.3"), finding.HostId);
+        Assert.Equal(KubeadmFindingCodes.TokenInvalid, finding.Finding.Code);
+        Assert.Contains("token", finding.Finding.Fix, StringComparison.OrdinalIgnoreCase);
+        Assert.Null(await new RunFindingsReader(_db.Factory).GetAsync(run.Id + 1000, default));
+    }
+
+    [Fact]
     public async Task ExecuteAsync_TwoExecutorsOnOneCluster_ExactlyOneRuns()
     {
         var clusterId = await _db.AddClusterAsync(Spec, Roles);
@@ -155,6 +180,12 @@ public sealed class RunExecutorLedgerTests : IAsyncLifetime
         Assert.Equal(StepStatus.Succeeded, cancelled.Steps.Single(s => s.Key == "check-preflight").Status);
         Assert.Equal(StepStatus.Pending, cancelled.Steps.Single(s => s.Key == "init-first-control-plane").Status);
         Assert.Null(await ActiveRunAsync(clusterId));
+    }
+
+    private async Task<int> HostIdAsync(string address)
+    {
+        await using var db = await _db.Factory.CreateDbContextAsync();
+        return await db.Hosts.Where(h => h.Address == address).Select(h => h.Id).SingleAsync();
     }
 
     private async Task<Run> LoadRunAsync(long id)

@@ -62,6 +62,7 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["GET /api/v1/clusters/{id:int}/etcd"] = Need.Viewer,
         ["POST /api/v1/clusters/{id:int}/runs"] = Need.Operator,
         ["GET /api/v1/runs/{id:long}"] = Need.Viewer,
+        ["GET /api/v1/runs/{id:long}/findings"] = Need.Viewer,
         ["GET /api/v1/runs/{id:long}/log"] = Need.Viewer,
         ["GET /api/v1/runs/{id:long}/log.txt"] = Need.Viewer,
         ["POST /api/v1/runs/{id:long}/resume"] = Need.Operator,
