@@ -65,7 +65,12 @@ public class KubeHaAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
+        // UseSetting, not ConfigureAppConfiguration: Program reads some settings (KubeHa:Agent:Embedded) while it
+        // composes the app, before configuration added through the factory's callbacks is visible.
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureLogging(l => l.AddProvider(new CapturingLoggerProvider(LogMessages)));
     }
 
