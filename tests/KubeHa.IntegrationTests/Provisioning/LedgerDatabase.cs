@@ -22,12 +22,16 @@ internal sealed class LedgerDatabase : IAsyncDisposable
     private LedgerDatabase(string dir, IDbContextFactory<KubeHaDbContext> factory)
     {
         _dir = dir;
+        DatabasePath = Path.Combine(dir, "kubeha.db");
         Factory = factory;
         Ledger = new RunLedger(factory, Events, TimeProvider.System);
         Secrets = new ClusterSecretsStore(factory, Protector);
     }
 
     public IDbContextFactory<KubeHaDbContext> Factory { get; }
+
+    /// <summary>The SQLite file itself, for asserting what is (not) stored in it.</summary>
+    public string DatabasePath { get; }
 
     public RunEvents Events { get; } = new();
 
