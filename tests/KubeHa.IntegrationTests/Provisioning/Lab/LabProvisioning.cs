@@ -67,6 +67,13 @@ internal sealed class LabProvisioning : IAsyncDisposable
         return cluster.Id;
     }
 
+    /// <summary>Removes a cluster that never ran (its hosts become free for another cluster).</summary>
+    public async Task DeleteClusterAsync(int clusterId, CancellationToken ct)
+    {
+        await using var db = await Db.Factory.CreateDbContextAsync(ct);
+        await db.Set<ClusterNode>().Where(n => n.ClusterId == clusterId).ExecuteDeleteAsync(ct);
+    }
+
     public async Task AddNodesAsync(int clusterId, IEnumerable<(string Host, NodeRole Role)> roles, CancellationToken ct)
     {
         await using var db = await Db.Factory.CreateDbContextAsync(ct);
