@@ -25,7 +25,7 @@ public sealed class Seed004DedicatedHaproxyTests(ITestOutputHelper output)
     };
 
     [Fact]
-    public async Task ExecuteAsync_TwoControlPlanesThenThree_RefusedThenCreated()
+    public async Task ExecuteAsync_TwoControlPlanesThenThreeThenResetOne_RefusedCreatedAndBackendRemoved()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var ct = cts.Token;
@@ -60,6 +60,22 @@ public sealed class Seed004DedicatedHaproxyTests(ITestOutputHelper output)
         Assert.All(backends, b => Assert.StartsWith("UP", b.Value, StringComparison.Ordinal));
         var crio = await LabProvisioning.Lab.ExecAsync("node4", "systemctl is-active crio", ct);
         Assert.Equal("active", crio.Stdout.Trim());
+
+        // Reset plan on one control plane: drained, `kubeadm reset -f`, and gone from the HAProxy backends.
+        var reset = await lab.RunPlanAsync(clusterId, PlanCatalog.Reset, [lab.HostId("node3")], ct);
+        output.WriteLine($"reset node3: {reset.Status} after {clock.Elapsed}");
+        Assert.True(reset.Status == RunStatus.Succeeded, await lab.DescribeAsync(reset, ct));
+        var resetLog = await lab.LogAsync(reset.Id, ct);
+        Assert.Contains(resetLog, l => l.HostId == lab.HostId("node3") && l.Text.StartsWith("$ kubeadm reset -f", StringComparison.Ordinal));
+        Assert.DoesNotContain(resetLog, l => l.HostId != lab.HostId("node3") && l.Text.StartsWith("$ kubeadm reset", StringComparison.Ordinal));
+        var left = await LabProvisioning.Lab.ExecAsync("node3", "ls /etc/kubernetes/manifests 2>/dev/null | wc -l; test -f /etc/kubernetes/kubelet.conf && echo conf || echo none", ct);
+        Assert.Equal("0\nnone", left.Stdout.Trim());
+        var after = await LabProvisioning.PollAsync(c => LabProvisioning.HaproxyBackendsAsync("node6", c),
+            b => b.Count == 2 && b.Values.All(s => s.StartsWith("UP", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), ct);
+        Assert.Equal(2, after.Count);
+        Assert.All(after, b => Assert.StartsWith("UP", b.Value, StringComparison.Ordinal));
+        var remaining = await LabProvisioning.NodesReadyAsync(kubeconfig, $"https://{lab.Ip("node6")}:6443", ct);
+        Assert.DoesNotContain("node3", remaining.Keys);
         output.WriteLine($"seed 004 total: {clock.Elapsed}");
     }
 }
