@@ -395,6 +395,8 @@ internal static partial class Kubeadm
 
     private static string ClusterConfigurationYaml(KubeadmConfig cfg, string endpoint) =>
         $"apiServer: {{}}\napiVersion: kubeadm.k8s.io/v1beta{(Minor(KubeadmVersion) >= 31 ? 4 : 3)}\ncertificatesDir: /etc/kubernetes/pki\nclusterName: {cfg.ClusterName}\ncontrolPlaneEndpoint: {endpoint}\n" +
-        $"controllerManager: {{}}\ndns: {{}}\netcd:\n  local:\n    dataDir: /var/lib/etcd\nimageRepository: {cfg.ImageRepository}\nkind: ClusterConfiguration\nkubernetesVersion: {cfg.KubernetesVersion}\n" +
+        $"controllerManager: {{}}\ndns: {{}}\netcd:\n" + (cfg.ExternalEtcd
+            ? "  external:\n    caFile: /etc/kubernetes/pki/etcd/ca.crt\n    certFile: /etc/kubernetes/pki/apiserver-etcd-client.crt\n    endpoints:\n" + string.Concat(cfg.ExternalEtcdEndpoints.Select(e => $"    - {e}\n")) + "    keyFile: /etc/kubernetes/pki/apiserver-etcd-client.key\n"
+            : "  local:\n    dataDir: /var/lib/etcd\n") + $"imageRepository: {cfg.ImageRepository}\nkind: ClusterConfiguration\nkubernetesVersion: {cfg.KubernetesVersion}\n" +
         $"networking:\n  dnsDomain: {cfg.DnsDomain}\n" + (cfg.PodSubnet.Length > 0 ? $"  podSubnet: {cfg.PodSubnet}\n" : "") + $"  serviceSubnet: {cfg.ServiceSubnet}\nscheduler: {{}}\n";
 }

@@ -36,7 +36,7 @@ internal sealed class LabProvisioning : IAsyncDisposable
 
     public LabInventory Inventory { get; }
 
-    public static ProvisioningOptions Options { get; } = new() { RetryDelay = TimeSpan.FromSeconds(1), VerifyTimeout = TimeSpan.FromSeconds(60) };
+    public static ProvisioningOptions Options { get; } = new() { RetryDelay = TimeSpan.FromSeconds(1), VerifyTimeout = TimeSpan.FromSeconds(Environment.GetEnvironmentVariable("KUBEHA_LAB_KEEP") == "1" ? 20 : 60) };
 
     public static async Task<LabProvisioning> UpAsync(int hosts, CancellationToken ct)
     {
@@ -173,6 +173,11 @@ internal sealed class LabProvisioning : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Db.DisposeAsync();
+        if (Environment.GetEnvironmentVariable("KUBEHA_LAB_KEEP") == "1")
+        {
+            return; // debugging: leave the hosts up for `tests/Lab/lab exec`
+        }
+
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         await Lab.DownAsync(cts.Token);
     }
