@@ -155,10 +155,24 @@ public sealed partial class SshSession : IDisposable
     private async Task<RemoteCommandResult> ExecuteAsync(
         string command, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken, bool maskStdout = true)
     {
-        using var cmd = _client.CreateCommand(command, Encoding.UTF8);
+        SshCommand cmd;
+        Task execution;
+        try
+        {
+            // Opening the channel is synchronous: a host that went away fails here (SshOperationTimeoutException,
+            // SshConnectionException), before the command runs. Typed like a broken connection, so it is retried.
+            cmd = _client.CreateCommand(command, Encoding.UTF8);
+            execution = cmd.ExecuteAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            throw new HostCheckException(HostCheckErrorKind.Unreachable, Target.HostPort, Target.Username,
+                $"The SSH connection to {Target.HostPort} broke before a command could start ({ex.GetType().Name}).", ex);
+        }
+
+        using var disposeCmd = cmd;
         var output = new StringBuilder();
         var errors = new Queue<string>();
-        var execution = cmd.ExecuteAsync(cancellationToken);
 
         // SSH.NET's output pipes are read synchronously; pump each on its own long-running worker.
         var stdout = Pump(cmd.OutputStream, RemoteStream.Stdout, maskStdout, line =>

@@ -198,7 +198,17 @@ internal static partial class Kubeadm
         }
         var id = ClusterIdOrThrow();
         RequireApi("error execution phase upload-certs: unable to fetch the kubeadm-config ConfigMap");
-        UploadCerts(new ClusterStore(id), a["certificate-key"] ?? CertsUpload.NewKey());
+        // As kubeadm: --certificate-key, else the InitConfiguration's certificateKey (--config), else a new key.
+        var key = a["certificate-key"];
+        if (key is null && a["config"] is { } path)
+        {
+            var cfg = new KubeadmConfig { NodeName = LabEnv.NodeName };
+            var err = cfg.LoadFile(path, Minor(KubeadmVersion), "InitConfiguration");
+            if (err is not null) return Fail(err + "\nTo see the stack trace of this error execute with --v=5 or higher");
+            key = cfg.CertificateKey;
+        }
+
+        UploadCerts(new ClusterStore(id), key ?? CertsUpload.NewKey());
         return 0;
     }
 

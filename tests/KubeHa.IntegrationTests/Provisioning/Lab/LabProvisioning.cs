@@ -88,7 +88,7 @@ internal sealed class LabProvisioning : IAsyncDisposable
     public RunExecutor Executor() => Db.Executor(Shells(), Options, new PlanCatalog(new KubernetesClusterApi()));
 
     public IHostShellFactory Shells() =>
-        new SshHostShellFactory(Db.Factory, Db.Protector, new SshConnector(Microsoft.Extensions.Options.Options.Create(new SshOptions()), NullLogger<SshConnector>.Instance));
+        new SshHostShellFactory(Db.Factory, Db.Protector, new SshConnector(Microsoft.Extensions.Options.Options.Create(new SshOptions { ConnectTimeout = TimeSpan.FromSeconds(5) }), NullLogger<SshConnector>.Instance));
 
     /// <summary>Creates a run of the plan and executes it on this process; returns the run as the ledger has it.</summary>
     public async Task<Run> RunPlanAsync(int clusterId, string plan, IReadOnlyCollection<int>? targets, CancellationToken ct)
