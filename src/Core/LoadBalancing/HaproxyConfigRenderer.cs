@@ -34,6 +34,10 @@ public static partial class HaproxyConfigRenderer
                 option tcplog
                 option dontlognull
                 timeout connect 5s
+                # A control plane listed but not (yet) serving refuses the connection: try another one instead of
+                # failing the client (add-nodes lists new control planes before they join).
+                retries 3
+                option redispatch 1
                 # API watches stay open for long; keep idle TCP sessions.
                 timeout client 1h
                 timeout server 1h

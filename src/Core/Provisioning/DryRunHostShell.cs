@@ -32,6 +32,13 @@ public sealed class DryRunHostShell(Func<string, RemoteCommandResult?>? responde
         return Task.FromResult(result with { Output = Mask(result.Output), ErrorTail = Mask(result.ErrorTail) });
     }
 
+    public Task<RemoteCommandResult> ReadAsRootAsync(string script, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = responder?.Invoke(script) ?? new RemoteCommandResult(0, string.Empty, string.Empty);
+        return Task.FromResult(result with { ErrorTail = Mask(result.ErrorTail) });
+    }
+
     public void AddKnownSecrets(IEnumerable<string> secrets)
     {
         lock (_secrets)

@@ -109,6 +109,15 @@ public sealed class HostSession : IDisposable
         Action<RemoteOutputLine>? onLine = echoOutput
             ? line => _sink.Write(step, Host.HostId, line.Stream == RemoteStream.Stderr ? LogStream.Stderr : LogStream.Stdout, line.Text)
             : null;
+        // Data reads (a kubeconfig, a CA, stats) come back as they are: masking them by shape would corrupt them (a
+        // kubeconfig's client-key-data becomes "***", a YAML alias). They are never logged, and Failed() masks the
+        // tail it puts in an error. Command output is masked, since steps may quote it.
+        if (!echoOutput && input is null)
+        {
+            var data = await _shell.ReadAsRootAsync(script, cancellationToken);
+            return data with { ErrorTail = _shell.Mask(data.ErrorTail) };
+        }
+
         var result = await _shell.RunAsRootAsync(script, input, onLine, cancellationToken);
         return result with { Output = _shell.Mask(result.Output), ErrorTail = _shell.Mask(result.ErrorTail) };
     }

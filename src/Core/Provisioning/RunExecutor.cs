@@ -104,6 +104,13 @@ public sealed partial class RunExecutor(
             members = await ClusterMembers.LoadAsync(db, run.ClusterId, cancellationToken);
         }
 
+        // Refused before any host is touched: a spec that validation rejects (2 stacked control planes, overlapping
+        // subnets, ...) never reaches SSH, whoever queued the run.
+        if (!plan.RemovesHosts && ClusterSpecValidator.Validate(run.Spec, members) is { IsValid: false } invalid)
+        {
+            throw new RunStepException("The cluster spec is invalid: " + string.Join(" ", invalid.Errors.Select(e => e.Message)));
+        }
+
         IReadOnlySet<int> removing = !plan.RemovesHosts ? new HashSet<int>()
             : (run.TargetHostIds ?? members.Select(m => m.HostId).ToList()).ToHashSet();
         var join = await secrets.LoadAsync(run.ClusterId, cancellationToken);

@@ -12,6 +12,9 @@ public sealed class SshHostShell(SshSession session) : IHostShell
     public Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken) =>
         session.RunAsRootAsync(script, standardInput, onLine, cancellationToken);
 
+    public Task<RemoteCommandResult> ReadAsRootAsync(string script, CancellationToken cancellationToken) =>
+        session.ReadAsRootAsync(script, cancellationToken);
+
     public void AddKnownSecrets(IEnumerable<string> secrets) => session.AddKnownSecrets(secrets);
 
     public string Mask(string text) => session.Mask(text);

@@ -76,16 +76,26 @@ public sealed partial class SshSession : IDisposable
     /// Runs a POSIX sh script as root with <paramref name="standardInput"/> on its stdin (closed afterwards): how file
     /// contents, which may hold secrets, reach a host without appearing in a command line.
     /// </summary>
-    public async Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken)
+    public Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken) =>
+        RunAsRootAsync(script, standardInput, onLine, maskStdout: true, cancellationToken);
+
+    /// <summary>
+    /// Reads data as root (a kubeconfig, a certificate, a stats CSV): stdout comes back exactly as the host printed it,
+    /// since masking by shape would corrupt it (a kubeconfig's key data). The caller must never log it; stderr is masked.
+    /// </summary>
+    public Task<RemoteCommandResult> ReadAsRootAsync(string script, CancellationToken cancellationToken) =>
+        RunAsRootAsync(script, standardInput: null, onLine: null, maskStdout: false, cancellationToken);
+
+    private async Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, bool maskStdout, CancellationToken cancellationToken)
     {
         var mode = await EnsureSudoAsync(cancellationToken);
         return mode switch
         {
-            SudoMode.Root => await ExecuteAsync(script, standardInput, onLine, cancellationToken),
-            SudoMode.Passwordless => await ExecuteAsync($"sudo -n -- sh -c {ShellQuote.Quote(script)}", standardInput, onLine, cancellationToken),
+            SudoMode.Root => await ExecuteAsync(script, standardInput, onLine, cancellationToken, maskStdout),
+            SudoMode.Passwordless => await ExecuteAsync($"sudo -n -- sh -c {ShellQuote.Quote(script)}", standardInput, onLine, cancellationToken, maskStdout),
 
             // -k: always prompt, so the password line on stdin is always consumed by sudo and never reaches the command.
-            _ => await ExecuteAsync($"sudo -S -k -p '' -- sh -c {ShellQuote.Quote(script)}", Target.Credential.Password + "\n" + standardInput, onLine, cancellationToken),
+            _ => await ExecuteAsync($"sudo -S -k -p '' -- sh -c {ShellQuote.Quote(script)}", Target.Credential.Password + "\n" + standardInput, onLine, cancellationToken, maskStdout),
         };
     }
 
@@ -143,15 +153,29 @@ public sealed partial class SshSession : IDisposable
     }
 
     private async Task<RemoteCommandResult> ExecuteAsync(
-        string command, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken)
+        string command, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken, bool maskStdout = true)
     {
-        using var cmd = _client.CreateCommand(command, Encoding.UTF8);
+        SshCommand cmd;
+        Task execution;
+        try
+        {
+            // Opening the channel is synchronous: a host that went away fails here (SshOperationTimeoutException,
+            // SshConnectionException), before the command runs. Typed like a broken connection, so it is retried.
+            cmd = _client.CreateCommand(command, Encoding.UTF8);
+            execution = cmd.ExecuteAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            throw new HostCheckException(HostCheckErrorKind.Unreachable, Target.HostPort, Target.Username,
+                $"The SSH connection to {Target.HostPort} broke before a command could start ({ex.GetType().Name}).", ex);
+        }
+
+        using var disposeCmd = cmd;
         var output = new StringBuilder();
         var errors = new Queue<string>();
-        var execution = cmd.ExecuteAsync(cancellationToken);
 
         // SSH.NET's output pipes are read synchronously; pump each on its own long-running worker.
-        var stdout = Pump(cmd.OutputStream, RemoteStream.Stdout, line =>
+        var stdout = Pump(cmd.OutputStream, RemoteStream.Stdout, maskStdout, line =>
         {
             lock (output)
             {
@@ -162,7 +186,7 @@ public sealed partial class SshSession : IDisposable
                 }
             }
         });
-        var stderr = Pump(cmd.ExtendedOutputStream, RemoteStream.Stderr, line =>
+        var stderr = Pump(cmd.ExtendedOutputStream, RemoteStream.Stderr, mask: true, line =>
         {
             lock (errors)
             {
@@ -204,7 +228,7 @@ public sealed partial class SshSession : IDisposable
 
         return new RemoteCommandResult(cmd.ExitStatus ?? -1, output.ToString(), errorTail);
 
-        Task Pump(Stream stream, RemoteStream kind, Action<string> keep) => Task.Factory.StartNew(
+        Task Pump(Stream stream, RemoteStream kind, bool mask, Action<string> keep) => Task.Factory.StartNew(
             () =>
             {
                 using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true);
@@ -212,7 +236,7 @@ public sealed partial class SshSession : IDisposable
                 {
                     while (reader.ReadLine() is { } raw)
                     {
-                        var line = _masker.Apply(raw.TrimEnd('\r'));
+                        var line = mask ? _masker.Apply(raw.TrimEnd('\r')) : raw.TrimEnd('\r');
                         keep(line);
                         onLine?.Invoke(new RemoteOutputLine(kind, line));
                     }

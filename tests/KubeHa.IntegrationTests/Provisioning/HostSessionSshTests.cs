@@ -56,7 +56,8 @@ public sealed class HostSessionSshTests(SshdFixture fixture)
         {
             await session.UploadAsync(path, $"token: {join.BootstrapToken}\n", "600", default);
             var read = await session.ReadFileAsync(path, default);
-            Assert.Equal("token: ***\n", read);
+            // Data comes back as written (a kubeconfig masked by shape is corrupt); it is never logged (asserted below).
+            Assert.Equal($"token: {join.BootstrapToken}\n", read);
             await session.RunAsync($"rm -rf {Path.GetDirectoryName(path)}", default);
         }
 

@@ -22,12 +22,19 @@ internal sealed class LedgerDatabase : IAsyncDisposable
     private LedgerDatabase(string dir, IDbContextFactory<KubeHaDbContext> factory)
     {
         _dir = dir;
+        DatabasePath = Path.Combine(dir, "kubeha.db");
         Factory = factory;
-        Ledger = new RunLedger(factory, Events, TimeProvider.System);
+        Ledger = new RunLedger(factory, Events, Time);
         Secrets = new ClusterSecretsStore(factory, Protector);
     }
 
     public IDbContextFactory<KubeHaDbContext> Factory { get; }
+
+    /// <summary>The engine's clock: the system clock plus an offset a test can advance (with the lab's clock).</summary>
+    public ShiftedTime Time { get; } = new();
+
+    /// <summary>The SQLite file itself, for asserting what is (not) stored in it.</summary>
+    public string DatabasePath { get; }
 
     public RunEvents Events { get; } = new();
 
@@ -101,6 +108,16 @@ internal sealed class LedgerDatabase : IAsyncDisposable
     private sealed class ContextFactory(DbContextOptions<KubeHaDbContext> options) : IDbContextFactory<KubeHaDbContext>
     {
         public KubeHaDbContext CreateDbContext() => new(options);
+    }
+
+    /// <summary>System time plus an offset; timers are the system's.</summary>
+    internal sealed class ShiftedTime : TimeProvider
+    {
+        private long _offsetTicks;
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
     }
 
     /// <summary>Test protector: reversible, and visibly not clear text.</summary>

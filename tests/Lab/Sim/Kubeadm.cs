@@ -22,6 +22,7 @@ internal static partial class Kubeadm
             {
                 "version" => Version(a),
                 "init" when a.Positional.Count >= 3 && a.Positional[1] == "phase" && a.Positional[2] == "upload-certs" => UploadCertsPhase(a),
+                "init" when a.Positional.Count >= 3 && a.Positional[1] == "phase" && a.Positional[2] is "certs" or "etcd" => InitPhase(a),
                 "init" when a.Positional.Count >= 2 && a.Positional[1] == "phase" => Fail($"unknown command \"{a.Positional.ElementAtOrDefault(2)}\" for \"kubeadm init phase\""),
                 "init" => await InitAsync(a),
                 "join" => await JoinAsync(a),

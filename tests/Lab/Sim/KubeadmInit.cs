@@ -198,7 +198,17 @@ internal static partial class Kubeadm
         }
         var id = ClusterIdOrThrow();
         RequireApi("error execution phase upload-certs: unable to fetch the kubeadm-config ConfigMap");
-        UploadCerts(new ClusterStore(id), a["certificate-key"] ?? CertsUpload.NewKey());
+        // As kubeadm: --certificate-key, else the InitConfiguration's certificateKey (--config), else a new key.
+        var key = a["certificate-key"];
+        if (key is null && a["config"] is { } path)
+        {
+            var cfg = new KubeadmConfig { NodeName = LabEnv.NodeName };
+            var err = cfg.LoadFile(path, Minor(KubeadmVersion), "InitConfiguration");
+            if (err is not null) return Fail(err + "\nTo see the stack trace of this error execute with --v=5 or higher");
+            key = cfg.CertificateKey;
+        }
+
+        UploadCerts(new ClusterStore(id), key ?? CertsUpload.NewKey());
         return 0;
     }
 
@@ -395,6 +405,8 @@ internal static partial class Kubeadm
 
     private static string ClusterConfigurationYaml(KubeadmConfig cfg, string endpoint) =>
         $"apiServer: {{}}\napiVersion: kubeadm.k8s.io/v1beta{(Minor(KubeadmVersion) >= 31 ? 4 : 3)}\ncertificatesDir: /etc/kubernetes/pki\nclusterName: {cfg.ClusterName}\ncontrolPlaneEndpoint: {endpoint}\n" +
-        $"controllerManager: {{}}\ndns: {{}}\netcd:\n  local:\n    dataDir: /var/lib/etcd\nimageRepository: {cfg.ImageRepository}\nkind: ClusterConfiguration\nkubernetesVersion: {cfg.KubernetesVersion}\n" +
+        $"controllerManager: {{}}\ndns: {{}}\netcd:\n" + (cfg.ExternalEtcd
+            ? "  external:\n    caFile: /etc/kubernetes/pki/etcd/ca.crt\n    certFile: /etc/kubernetes/pki/apiserver-etcd-client.crt\n    endpoints:\n" + string.Concat(cfg.ExternalEtcdEndpoints.Select(e => $"    - {e}\n")) + "    keyFile: /etc/kubernetes/pki/apiserver-etcd-client.key\n"
+            : "  local:\n    dataDir: /var/lib/etcd\n") + $"imageRepository: {cfg.ImageRepository}\nkind: ClusterConfiguration\nkubernetesVersion: {cfg.KubernetesVersion}\n" +
         $"networking:\n  dnsDomain: {cfg.DnsDomain}\n" + (cfg.PodSubnet.Length > 0 ? $"  podSubnet: {cfg.PodSubnet}\n" : "") + $"  serviceSubnet: {cfg.ServiceSubnet}\nscheduler: {{}}\n";
 }

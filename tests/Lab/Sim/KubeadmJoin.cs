@@ -104,12 +104,22 @@ internal static partial class Kubeadm
             if (cfg.CertificateKey is null)
                 return Fail("error execution phase control-plane-prepare/certs: error creating PKI assets: failed to load existing certificate authority: couldn't load the certificate file /etc/kubernetes/pki/ca.key: open /etc/kubernetes/pki/ca.key: no such file or directory\nTo see the stack trace of this error execute with --v=5 or higher");
             Phase("[download-certs] Downloading the certificates in Secret \"kubeadm-certs\" in the \"kube-system\" Namespace");
+            var externalEtcd = false;
             using (var http = ApiProbe.Client(TimeSpan.FromSeconds(10)))
             {
                 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cfg.DiscoveryToken);
                 JsonObject? secret = null;
                 try
                 {
+                    // As kubeadm: the etcd topology comes from the cluster's ClusterConfiguration, not from local files
+                    // (an external-etcd control plane has etcd/ca.crt, distributed beforehand, but no etcd/ca.key).
+                    var c = await http.GetAsync(server + "/api/v1/namespaces/kube-system/configmaps/kubeadm-config");
+                    if (c.IsSuccessStatusCode)
+                    {
+                        var clusterConfig = JsonNode.Parse(await c.Content.ReadAsStringAsync())?["data"]?["ClusterConfiguration"]?.GetValue<string>() ?? "";
+                        externalEtcd = YamlJson.Parse(clusterConfig)?["etcd"]?["external"] is JsonObject;
+                    }
+
                     var r = await http.GetAsync(server + "/api/v1/namespaces/kube-system/secrets/kubeadm-certs");
                     if (r.IsSuccessStatusCode) secret = JsonNode.Parse(await r.Content.ReadAsStringAsync())!.AsObject();
                 }
@@ -130,7 +140,7 @@ internal static partial class Kubeadm
             }
             Phase($"[download-certs] Saving the certificates to the folder: \"{Pki}\"");
             cfg.KubernetesVersion = version;
-            cfg.ExternalEtcd = !File.Exists(Path.Combine(Pki, "etcd/ca.crt"));
+            cfg.ExternalEtcd = externalEtcd;
             WriteControlPlaneCerts(cfg, st.ControlPlaneEndpoint, newCa: false);
             Phase("[certs] Valid certificates and keys now exist in \"/etc/kubernetes/pki\"");
             Phase("[kubeconfig] Generating kubeconfig files");

@@ -26,7 +26,19 @@ public sealed class InstallContainerRuntimeStep : Step
         var version = KubernetesVersion.Parse(spec.KubernetesVersion);
         if (spec.ContainerRuntime == ContainerRuntime.CriO)
         {
-            await host.RunAsync("command -v crio >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q cri-o; }", cancellationToken);
+            // Debian has no cri-o package: it comes from the CRI-O project's repository for the same minor version as
+            // Kubernetes (cri-o/packaging; pkgs.k8s.io/addons:/cri-o:/stable:/v1.XX/deb).
+            var repo = $"https://pkgs.k8s.io/addons:/cri-o:/stable:/{version.Channel}/deb/";
+            await host.RunAsync($$"""
+                if ! command -v crio >/dev/null 2>&1; then
+                  if [ ! -f /etc/apt/sources.list.d/cri-o.list ]; then
+                    mkdir -p /etc/apt/keyrings
+                    curl -fsSL {{repo}}Release.key | gpg --dearmor --yes -o /etc/apt/keyrings/cri-o-apt-keyring.gpg
+                    echo 'deb [signed-by=/etc/apt/keyrings/cri-o-apt-keyring.gpg] {{repo}} /' > /etc/apt/sources.list.d/cri-o.list
+                  fi
+                  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q cri-o
+                fi
+                """, cancellationToken);
             await host.UploadAsync(NodeFiles.CrioPath, NodeFiles.Crio(version), "644", cancellationToken);
         }
         else

@@ -73,9 +73,9 @@ public sealed class VerifyClusterStep(IClusterApi api) : Step
             : "--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key";
         var socket = ContainerRuntimes.CriSocket(context.Spec.ContainerRuntime);
         var endpoint = external ? $"https://{session.Host.Address}:2379" : "https://127.0.0.1:2379";
-        var command = external
-            ? $"crictl --runtime-endpoint {socket} exec $(crictl --runtime-endpoint {socket} ps -q --name etcd | head -n1) etcdctl --endpoints {endpoint} {certs} member list"
-            : $"kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system exec etcd-{host.NodeName} -- etcdctl --endpoints {endpoint} {certs} member list";
+        // Through the runtime on the member's own host, not `kubectl exec`: it needs no API server round trip and works
+        // the same for stacked and external etcd (the etcd image ships etcdctl).
+        var command = $"crictl --runtime-endpoint {socket} exec $(crictl --runtime-endpoint {socket} ps -q --name etcd | head -n1) etcdctl --endpoints {endpoint} {certs} member list";
         await PollAsync(session, $"{expected} etcd members", async ct =>
         {
             var output = await session.QueryAsync("list etcd members", command, ct);
