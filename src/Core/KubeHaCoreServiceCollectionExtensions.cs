@@ -62,6 +62,8 @@ public static class KubeHaCoreServiceCollectionExtensions
         services.AddSingleton<RunFindingsReader>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<KubeHa.Core.Clusters.KubeconfigReader>();
+        services.AddSingleton<IKubernetesHealthWatcher, KubernetesHealthWatcher>();
+        services.AddSingleton<KubeHa.Core.Clusters.Health.ClusterHealthFeed>();
         return services;
     }
 }
