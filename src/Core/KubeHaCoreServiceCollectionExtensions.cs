@@ -63,7 +63,7 @@ public static class KubeHaCoreServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<KubeHa.Core.Clusters.KubeconfigReader>();
         services.AddSingleton<IKubernetesHealthWatcher, KubernetesHealthWatcher>();
-        services.AddSingleton<KubeHa.Core.Clusters.Health.ClusterHealthFeed>();
+        services.AddSingleton<KubeHa.Core.Clusters.Health.IClusterHealthFeed, KubeHa.Core.Clusters.Health.ClusterHealthFeed>();
         return services;
     }
 }

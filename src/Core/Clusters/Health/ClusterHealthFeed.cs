@@ -17,7 +17,7 @@ public sealed class ClusterHealthFeed(
     KubeconfigReader kubeconfigs,
     IKubernetesHealthWatcher watcher,
     IHostShellFactory shells,
-    TimeProvider time)
+    TimeProvider time) : IClusterHealthFeed
 {
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
