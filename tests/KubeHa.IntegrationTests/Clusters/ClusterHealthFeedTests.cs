@@ -9,6 +9,7 @@ using KubeHa.Core.Provisioning;
 using KubeHa.Core.Provisioning.Plans;
 using KubeHa.IntegrationTests.Provisioning;
 using KubeHa.Testing.Ssh;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KubeHa.IntegrationTests.Clusters;
 
@@ -36,7 +37,7 @@ public sealed class ClusterHealthFeedTests(SshdFixture fixture)
         var clusterId = await db.AddClusterAsync(spec, [("cp1", NodeRole.ControlPlane), ("lb1", NodeRole.LoadBalancer)]);
         await db.Secrets.SaveKubeconfigAsync(clusterId, SimulatedKubernetesApi.Kubeconfig(api.Endpoint), cts.Token);
         var catalog = new ClusterCatalog(db.Factory, new NoScheduler(), new PlanPreviewer(db.Factory, new PlanCatalog(null!), TimeProvider.System), TimeProvider.System);
-        var feed = new ClusterHealthFeed(catalog, new KubeconfigReader(db.Factory, db.Protector), new PlainHttpWatcher(), new SshdShellFactory(fixture), TimeProvider.System)
+        var feed = new ClusterHealthFeed(catalog, new KubeconfigReader(db.Factory, db.Protector), new PlainHttpWatcher(), new SshdShellFactory(fixture), TimeProvider.System, NullLogger<ClusterHealthFeed>.Instance)
         {
             PollInterval = TimeSpan.FromMilliseconds(200),
             StatsSocket = haproxy.StatsSocket,
@@ -58,11 +59,41 @@ public sealed class ClusterHealthFeedTests(SshdFixture fixture)
     }
 
     [Fact]
+    public async Task WatchAsync_TwoSubscribers_ShareOneConnectionPerHostAndCloseAfterTheLast()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var db = await LedgerDatabase.CreateAsync();
+        var clusterId = await db.AddClusterAsync(new ClusterSpec { LoadBalancerMode = LoadBalancerMode.DedicatedHaproxy }, [("cp1", NodeRole.ControlPlane), ("lb1", NodeRole.LoadBalancer)]);
+        var catalog = new ClusterCatalog(db.Factory, new NoScheduler(), new PlanPreviewer(db.Factory, new PlanCatalog(null!), TimeProvider.System), TimeProvider.System);
+        var shells = new SshdShellFactory(fixture);
+        var feed = new ClusterHealthFeed(catalog, new KubeconfigReader(db.Factory, db.Protector), new PlainHttpWatcher(), shells, TimeProvider.System, NullLogger<ClusterHealthFeed>.Instance)
+        {
+            PollInterval = TimeSpan.FromMilliseconds(200),
+            StatsSocket = "/run/kubeha-test-none/admin.sock",
+        };
+
+        await using (var first = feed.WatchAsync(clusterId, cts.Token).GetAsyncEnumerator(cts.Token))
+        await using (var second = feed.WatchAsync(clusterId, cts.Token).GetAsyncEnumerator(cts.Token))
+        {
+            var a = await NextAsync(first, s => s.Settled);
+            var b = await NextAsync(second, s => s.Settled);
+
+            Assert.Contains("No admin kubeconfig", a.Kubernetes.Error, StringComparison.Ordinal);
+            Assert.Contains("did not answer", b.LoadBalancers.Single().Error, StringComparison.Ordinal);
+            Assert.Equal(2, shells.Opened); // lb1 and cp1 (etcd), once for both subscribers
+        }
+
+        await using var again = feed.WatchAsync(clusterId, cts.Token).GetAsyncEnumerator(cts.Token);
+        await NextAsync(again, s => s.Settled);
+        Assert.Equal(4, shells.Opened); // the last subscriber left: a new one starts afresh
+    }
+
+    [Fact]
     public async Task ReadAsync_UnknownCluster_ReturnsNull()
     {
         await using var db = await LedgerDatabase.CreateAsync();
         var catalog = new ClusterCatalog(db.Factory, new NoScheduler(), new PlanPreviewer(db.Factory, new PlanCatalog(null!), TimeProvider.System), TimeProvider.System);
-        var feed = new ClusterHealthFeed(catalog, new KubeconfigReader(db.Factory, db.Protector), new PlainHttpWatcher(), new SshdShellFactory(fixture), TimeProvider.System);
+        var feed = new ClusterHealthFeed(catalog, new KubeconfigReader(db.Factory, db.Protector), new PlainHttpWatcher(), new SshdShellFactory(fixture), TimeProvider.System, NullLogger<ClusterHealthFeed>.Instance);
 
         Assert.Null(await feed.ReadAsync(424242, TimeSpan.FromSeconds(5), CancellationToken.None));
     }

@@ -1,24 +1,28 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using KubeHa.Core.Kubernetes;
 using KubeHa.Core.Provisioning;
+using Microsoft.Extensions.Logging;
 
 namespace KubeHa.Core.Clusters.Health;
 
 /// <summary>
 /// A cluster's live health as a stream of snapshots: nodes and control-plane pods pushed by the Kubernetes watch as soon
 /// as they change; each HAProxy host (stats socket, VIP) and etcd polled every <see cref="PollInterval"/> over one kept
-/// SSH connection per host, each in its own loop so a dead host does not hold the others back. A snapshot is yielded on
-/// every change; a slow reader gets the latest, never a backlog. Each subscription owns its connections and closes them
-/// when cancelled.
+/// SSH connection per host, each in its own loop so a dead host does not hold the others back. Every subscriber of a
+/// cluster (pages, API calls) shares one <see cref="ClusterHealthSession"/>: one watch and one set of connections however
+/// many browsers look; it stops when the last subscriber leaves. A slow reader gets the latest snapshot, never a backlog.
 /// </summary>
-public sealed class ClusterHealthFeed(
+public sealed partial class ClusterHealthFeed(
     ClusterCatalog catalog,
     KubeconfigReader kubeconfigs,
     IKubernetesHealthWatcher watcher,
     IHostShellFactory shells,
-    TimeProvider time) : IClusterHealthFeed
+    TimeProvider time,
+    ILogger<ClusterHealthFeed> logger) : IClusterHealthFeed
 {
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, ClusterHealthSession> _sessions = [];
+
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Where the stats socket is on load-balancer hosts (tests point it elsewhere).</summary>
@@ -27,55 +31,19 @@ public sealed class ClusterHealthFeed(
     /// <summary>Snapshots until cancelled; nothing when the cluster does not exist.</summary>
     public async IAsyncEnumerable<ClusterHealthSnapshot> WatchAsync(int clusterId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var cluster = await catalog.GetAsync(clusterId, cancellationToken);
-        if (cluster is null)
-        {
-            yield break;
-        }
-
-        var stored = await kubeconfigs.ReadAsync(clusterId, cancellationToken);
-        var spec = cluster.Spec;
-        var virtualIp = spec.LoadBalancerMode == LoadBalancerMode.KeepalivedVip ? spec.VirtualIp : null;
-        var balancers = (spec.LoadBalancerMode == LoadBalancerMode.NodeLocal
-            ? cluster.Members.Where(m => m.IsKubernetesNode)
-            : cluster.Members.Where(m => m.Is(NodeRole.LoadBalancer))).ToList();
-        var state = new HealthState(clusterId, virtualIp, balancers, time);
-        var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-        void Changed() => changed.Writer.TryWrite(true);
-
-        await using var probe = new ClusterHostProbe(shells, time, StatsSocket);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var loops = new List<Task>();
-        if (stored?.Content is { } kubeconfig)
-        {
-            var endpoints = ControlPlaneEndpoint.ForKubeHa(spec, cluster.Members);
-            loops.Add(Task.Run(() => FollowKubernetesAsync(kubeconfig, endpoints, state, Changed, cts.Token), CancellationToken.None));
-        }
-        else
-        {
-            state.SetKubernetes(KubernetesHealth.Connecting with { Error = "No admin kubeconfig stored yet: it is stored when a create run reaches the fetch-kubeconfig step." });
-        }
-
-        foreach (var balancer in balancers)
-        {
-            loops.Add(Task.Run(() => PollAsync(async ct => state.SetLoadBalancer(await probe.ReadLoadBalancerAsync(balancer, virtualIp, ct)), Changed, cts.Token), CancellationToken.None));
-        }
-
-        loops.Add(Task.Run(() => PollAsync(async ct => state.SetEtcd(await probe.ReadEtcdAsync(spec, cluster.Members, ct)), Changed, cts.Token), CancellationToken.None));
-
+        var session = Acquire(clusterId);
+        var reader = session.Subscribe();
         try
         {
-            yield return state.Snapshot();
-            while (await changed.Reader.WaitToReadAsync(cancellationToken))
+            await foreach (var snapshot in reader.ReadAllAsync(cancellationToken))
             {
-                changed.Reader.TryRead(out _);
-                yield return state.Snapshot();
+                yield return snapshot;
             }
         }
         finally
         {
-            await cts.CancelAsync();
-            await Task.WhenAll(loops).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            session.Unsubscribe(reader);
+            Release(session);
         }
     }
 
@@ -105,6 +73,93 @@ public sealed class ClusterHealthFeed(
         }
 
         return last;
+    }
+
+    private ClusterHealthSession Acquire(int clusterId)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(clusterId, out var session))
+            {
+                session = new ClusterHealthSession(clusterId);
+                _sessions[clusterId] = session;
+                session.Start(RunAsync);
+            }
+
+            session.References++;
+            return session;
+        }
+    }
+
+    private void Release(ClusterHealthSession session)
+    {
+        lock (_gate)
+        {
+            if (--session.References > 0)
+            {
+                return;
+            }
+
+            _sessions.Remove(session.ClusterId);
+        }
+
+        session.Stop();
+    }
+
+    private async Task RunAsync(ClusterHealthSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var cluster = await catalog.GetAsync(session.ClusterId, cancellationToken);
+            if (cluster is null)
+            {
+                session.Complete();
+                return;
+            }
+
+            await FollowAsync(session, cluster, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogSessionFailed(ex, session.ClusterId);
+            session.Complete(); // end the streams rather than leave them waiting
+        }
+    }
+
+    private async Task FollowAsync(ClusterHealthSession session, ClusterDetails cluster, CancellationToken cancellationToken)
+    {
+        var stored = await kubeconfigs.ReadAsync(cluster.Summary.Id, cancellationToken);
+        var spec = cluster.Spec;
+        var virtualIp = spec.LoadBalancerMode == LoadBalancerMode.KeepalivedVip ? spec.VirtualIp : null;
+        var balancers = (spec.LoadBalancerMode == LoadBalancerMode.NodeLocal
+            ? cluster.Members.Where(m => m.IsKubernetesNode)
+            : cluster.Members.Where(m => m.Is(NodeRole.LoadBalancer))).ToList();
+        var state = new HealthState(cluster.Summary.Id, virtualIp, balancers, time);
+        session.Attach(state);
+
+        await using var probe = new ClusterHostProbe(shells, time, StatsSocket);
+        var loops = new List<Task>();
+        if (stored?.Content is { } kubeconfig)
+        {
+            var endpoints = ControlPlaneEndpoint.ForKubeHa(spec, cluster.Members);
+            loops.Add(Task.Run(() => FollowKubernetesAsync(kubeconfig, endpoints, state, session.Publish, cancellationToken), CancellationToken.None));
+        }
+        else
+        {
+            state.SetKubernetes(KubernetesHealth.Connecting with { Error = "No admin kubeconfig stored yet: it is stored when a create run reaches the fetch-kubeconfig step." });
+        }
+
+        session.Publish();
+        foreach (var balancer in balancers)
+        {
+            loops.Add(Task.Run(() => PollAsync(async ct => state.SetLoadBalancer(await probe.ReadLoadBalancerAsync(balancer, virtualIp, ct)), session.Publish, cancellationToken), CancellationToken.None));
+        }
+
+        loops.Add(Task.Run(() => PollAsync(async ct => state.SetEtcd(await probe.ReadEtcdAsync(spec, cluster.Members, ct)), session.Publish, cancellationToken), CancellationToken.None));
+        await Task.WhenAll(loops); // each ends when cancelled; then the probe closes the connections
     }
 
     private async Task FollowKubernetesAsync(string kubeconfig, IReadOnlyList<Uri> endpoints, HealthState state, Action changed, CancellationToken cancellationToken)
@@ -140,4 +195,7 @@ public sealed class ClusterHealthFeed(
         {
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Health feed of cluster {ClusterId} failed; its subscribers' streams end")]
+    private partial void LogSessionFailed(Exception exception, int clusterId);
 }
