@@ -10,6 +10,7 @@ using KubeHa.Core.Provisioning.Plans;
 using KubeHa.IntegrationTests.Provisioning;
 using KubeHa.Testing.Ssh;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace KubeHa.IntegrationTests.Clusters;
 
@@ -37,11 +38,7 @@ public sealed class ClusterHealthFeedTests(SshdFixture fixture)
         var clusterId = await db.AddClusterAsync(spec, [("cp1", NodeRole.ControlPlane), ("lb1", NodeRole.LoadBalancer)]);
         await db.Secrets.SaveKubeconfigAsync(clusterId, SimulatedKubernetesApi.Kubeconfig(api.Endpoint), cts.Token);
         var catalog = new ClusterCatalog(db.Factory, new NoScheduler(), new PlanPreviewer(db.Factory, new PlanCatalog(null!), TimeProvider.System), TimeProvider.System);
-        var feed = new ClusterHealthFeed(catalog, new KubeconfigReader(db.Factory, db.Protector), new PlainHttpWatcher(), new SshdShellFactory(fixture), TimeProvider.System, NullLogger<ClusterHealthFeed>.Instance)
-        {
-            PollInterval = TimeSpan.FromMilliseconds(200),
-            StatsSocket = haproxy.StatsSocket,
-        };
+        var feed = new ClusterHealthFeed(catalog, new KubeconfigReader(db.Factory, db.Protector), new PlainHttpWatcher(), new SshdShellFactory(fixture), TimeProvider.System, Options(haproxy.StatsSocket), NullLogger<ClusterHealthFeed>.Instance);
         await using var stream = feed.WatchAsync(clusterId, cts.Token).GetAsyncEnumerator(cts.Token);
 
         var healthy = await NextAsync(stream, s => Node(s)?.Ready == true && Backend(s)?.State == HaproxyServerState.Up && s.Settled);
@@ -66,11 +63,7 @@ public sealed class ClusterHealthFeedTests(SshdFixture fixture)
         var clusterId = await db.AddClusterAsync(new ClusterSpec { LoadBalancerMode = LoadBalancerMode.DedicatedHaproxy }, [("cp1", NodeRole.ControlPlane), ("lb1", NodeRole.LoadBalancer)]);
         var catalog = new ClusterCatalog(db.Factory, new NoScheduler(), new PlanPreviewer(db.Factory, new PlanCatalog(null!), TimeProvider.System), TimeProvider.System);
         var shells = new SshdShellFactory(fixture);
-        var feed = new ClusterHealthFeed(catalog, new KubeconfigReader(db.Factory, db.Protector), new PlainHttpWatcher(), shells, TimeProvider.System, NullLogger<ClusterHealthFeed>.Instance)
-        {
-            PollInterval = TimeSpan.FromMilliseconds(200),
-            StatsSocket = "/run/kubeha-test-none/admin.sock",
-        };
+        var feed = new ClusterHealthFeed(catalog, new KubeconfigReader(db.Factory, db.Protector), new PlainHttpWatcher(), shells, TimeProvider.System, Options("/run/kubeha-test-none/admin.sock"), NullLogger<ClusterHealthFeed>.Instance);
 
         await using (var first = feed.WatchAsync(clusterId, cts.Token).GetAsyncEnumerator(cts.Token))
         await using (var second = feed.WatchAsync(clusterId, cts.Token).GetAsyncEnumerator(cts.Token))
@@ -93,10 +86,13 @@ public sealed class ClusterHealthFeedTests(SshdFixture fixture)
     {
         await using var db = await LedgerDatabase.CreateAsync();
         var catalog = new ClusterCatalog(db.Factory, new NoScheduler(), new PlanPreviewer(db.Factory, new PlanCatalog(null!), TimeProvider.System), TimeProvider.System);
-        var feed = new ClusterHealthFeed(catalog, new KubeconfigReader(db.Factory, db.Protector), new PlainHttpWatcher(), new SshdShellFactory(fixture), TimeProvider.System, NullLogger<ClusterHealthFeed>.Instance);
+        var feed = new ClusterHealthFeed(catalog, new KubeconfigReader(db.Factory, db.Protector), new PlainHttpWatcher(), new SshdShellFactory(fixture), TimeProvider.System, Options("/run/kubeha-test-none/admin.sock"), NullLogger<ClusterHealthFeed>.Instance);
 
         Assert.Null(await feed.ReadAsync(424242, TimeSpan.FromSeconds(5), CancellationToken.None));
     }
+
+    private static IOptions<ClusterHealthOptions> Options(string statsSocket) =>
+        Microsoft.Extensions.Options.Options.Create(new ClusterHealthOptions { PollInterval = TimeSpan.FromMilliseconds(200), StatsSocket = statsSocket });
 
     private static NodeHealth? Node(ClusterHealthSnapshot s) => s.Kubernetes.Nodes.FirstOrDefault(n => n.Name == "cp1");
 

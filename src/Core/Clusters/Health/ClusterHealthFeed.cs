@@ -2,13 +2,14 @@ using System.Runtime.CompilerServices;
 using KubeHa.Core.Kubernetes;
 using KubeHa.Core.Provisioning;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KubeHa.Core.Clusters.Health;
 
 /// <summary>
 /// A cluster's live health as a stream of snapshots: nodes and control-plane pods pushed by the Kubernetes watch as soon
 /// as they change; each HAProxy host (stats socket, VIP) and etcd polled every <see cref="PollInterval"/> over one kept
-/// SSH connection per host, each in its own loop so a dead host does not hold the others back. Every subscriber of a
+/// SSH connection per host (<see cref="ClusterHealthOptions"/>), each in its own loop so a dead host does not hold the others back. Every subscriber of a
 /// cluster (pages, API calls) shares one <see cref="ClusterHealthSession"/>: one watch and one set of connections however
 /// many browsers look; it stops when the last subscriber leaves. A slow reader gets the latest snapshot, never a backlog.
 /// </summary>
@@ -18,15 +19,13 @@ public sealed partial class ClusterHealthFeed(
     IKubernetesHealthWatcher watcher,
     IHostShellFactory shells,
     TimeProvider time,
+    IOptions<ClusterHealthOptions> options,
     ILogger<ClusterHealthFeed> logger) : IClusterHealthFeed
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<int, ClusterHealthSession> _sessions = [];
 
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Where the stats socket is on load-balancer hosts (tests point it elsewhere).</summary>
-    public string StatsSocket { get; init; } = LoadBalancing.HaproxyConfigRenderer.StatsSocket;
+    private TimeSpan PollInterval => options.Value.PollInterval;
 
     /// <summary>Snapshots until cancelled; nothing when the cluster does not exist.</summary>
     public async IAsyncEnumerable<ClusterHealthSnapshot> WatchAsync(int clusterId, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -140,7 +139,7 @@ public sealed partial class ClusterHealthFeed(
         var state = new HealthState(cluster.Summary.Id, virtualIp, balancers, time);
         session.Attach(state);
 
-        await using var probe = new ClusterHostProbe(shells, time, StatsSocket);
+        await using var probe = new ClusterHostProbe(shells, time, options.Value.StatsSocket);
         var loops = new List<Task>();
         if (stored?.Content is { } kubeconfig)
         {
