@@ -1,3 +1,4 @@
+using KubeHa.Testing.LoadBalancing;
 using System.Diagnostics;
 using KubeHa.Core.Clusters.Health;
 using KubeHa.Testing;

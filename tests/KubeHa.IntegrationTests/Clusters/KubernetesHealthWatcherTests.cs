@@ -1,3 +1,4 @@
+using KubeHa.Testing.LoadBalancing;
 using KubeHa.Core.Kubernetes;
 
 namespace KubeHa.IntegrationTests.Clusters;

@@ -1,3 +1,4 @@
+using KubeHa.Testing.LoadBalancing;
 using System.Net;
 using System.Text;
 using System.Threading.Channels;

@@ -1,16 +1,15 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using KubeHa.Testing;
 
-namespace KubeHa.IntegrationTests.Clusters;
+namespace KubeHa.Testing.LoadBalancing;
 
 /// <summary>
 /// A real HAProxy (the machine's /usr/sbin/haproxy, foreground) on loopback with an admin stats socket in a temp
 /// directory: backend "kube-apiserver" with one server per given port (TCP checks every 200 ms, one failure marks DOWN),
 /// the last one in maintenance when <c>maintLast</c>. Stopped by PID on dispose.
 /// </summary>
-internal sealed class HaproxyProcess : IAsyncDisposable
+public sealed class HaproxyProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly DirectoryInfo _dir;
