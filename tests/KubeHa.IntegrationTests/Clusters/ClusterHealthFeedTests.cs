@@ -1,4 +1,3 @@
-using KubeHa.Testing.LoadBalancing;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -9,6 +8,7 @@ using KubeHa.Core.LoadBalancing;
 using KubeHa.Core.Provisioning;
 using KubeHa.Core.Provisioning.Plans;
 using KubeHa.IntegrationTests.Provisioning;
+using KubeHa.Testing.LoadBalancing;
 using KubeHa.Testing.Ssh;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

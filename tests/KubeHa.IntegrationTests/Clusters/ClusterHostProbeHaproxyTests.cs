@@ -1,9 +1,9 @@
-using KubeHa.Testing.LoadBalancing;
 using System.Net;
 using System.Net.Sockets;
 using KubeHa.Core.Clusters;
 using KubeHa.Core.Clusters.Health;
 using KubeHa.Core.LoadBalancing;
+using KubeHa.Testing.LoadBalancing;
 using KubeHa.Testing.Ssh;
 
 namespace KubeHa.IntegrationTests.Clusters;

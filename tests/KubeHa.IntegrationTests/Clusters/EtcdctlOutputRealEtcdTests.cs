@@ -1,7 +1,7 @@
-using KubeHa.Testing.LoadBalancing;
 using System.Diagnostics;
 using KubeHa.Core.Clusters.Health;
 using KubeHa.Testing;
+using KubeHa.Testing.LoadBalancing;
 
 namespace KubeHa.IntegrationTests.Clusters;
 

@@ -1,5 +1,5 @@
-using KubeHa.Testing.LoadBalancing;
 using KubeHa.Core.Kubernetes;
+using KubeHa.Testing.LoadBalancing;
 
 namespace KubeHa.IntegrationTests.Clusters;
 

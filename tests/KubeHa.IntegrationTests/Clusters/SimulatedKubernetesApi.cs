@@ -1,7 +1,7 @@
-using KubeHa.Testing.LoadBalancing;
 using System.Net;
 using System.Text;
 using System.Threading.Channels;
+using KubeHa.Testing.LoadBalancing;
 using k8s;
 using k8s.Models;
 
