@@ -19,6 +19,9 @@ public sealed class KubernetesHealthWatcher(TimeProvider time) : IKubernetesHeal
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
+    /// <summary>A watch that ends sooner than this is followed by a pause before listing again (no tight relist loop).</summary>
+    private static readonly TimeSpan ShortestWatch = TimeSpan.FromSeconds(1);
+
     public async IAsyncEnumerable<KubernetesHealth> WatchAsync(string kubeconfig, IReadOnlyList<Uri> endpoints, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (endpoints.Count == 0)
@@ -61,6 +64,7 @@ public sealed class KubernetesHealthWatcher(TimeProvider time) : IKubernetesHeal
                 failedInARow = 0;
                 writer.TryWrite(state.Snapshot(endpoint, null));
 
+                var watchStarted = time.GetTimestamp();
                 using var watches = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var nodeWatch = WatchNodesAsync(client, nodes.Metadata.ResourceVersion, state, endpoint, writer, watches.Token);
                 var podWatch = WatchPodsAsync(client, pods.Metadata.ResourceVersion, state, endpoint, writer, watches.Token);
@@ -68,6 +72,10 @@ public sealed class KubernetesHealthWatcher(TimeProvider time) : IKubernetesHeal
                 await watches.CancelAsync();
                 await Task.WhenAll(nodeWatch, podWatch).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 await first; // a watch that failed (rather than ended) makes this endpoint fail over
+                if (time.GetElapsedTime(watchStarted) < ShortestWatch)
+                {
+                    await Task.Delay(ShortestWatch, time, cancellationToken);
+                }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
