@@ -9,7 +9,8 @@ namespace KubeHa.Core.Clusters.Health;
 /// <summary>
 /// Reads HAProxy stats, the VIP and etcd over SSH, keeping one connection per host for as long as the probe lives (a
 /// dashboard polls every couple of seconds; reconnecting each time would cost a handshake and a sudo check per poll).
-/// A connection that fails is dropped and opened again on the next read. Not shared between subscriptions.
+/// A connection that fails is dropped and opened again on the next read. One probe per cluster session, shared by
+/// everyone watching that cluster.
 /// </summary>
 /// <param name="readTimeout">
 /// A read (connect included) that has not answered by then is given up and its connection dropped: a host whose network
@@ -17,10 +18,9 @@ namespace KubeHa.Core.Clusters.Health;
 /// </param>
 public sealed class ClusterHostProbe(IHostShellFactory shells, TimeProvider time, string statsSocket = HaproxyConfigRenderer.StatsSocket, TimeSpan? readTimeout = null) : IAsyncDisposable
 {
-    private readonly TimeSpan _readTimeout = readTimeout ?? TimeSpan.FromSeconds(10);
-
     private const string IpMarker = "@@kubeha-ip";
     private const string HealthMarker = "@@kubeha-etcd-health";
+    private readonly TimeSpan _readTimeout = readTimeout ?? TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<int, IHostShell> _open = new();
     private readonly ConcurrentDictionary<int, SemaphoreSlim> _connecting = new();
 
