@@ -62,6 +62,12 @@ public static class KubeHaCoreServiceCollectionExtensions
         services.AddSingleton<RunFindingsReader>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<KubeHa.Core.Clusters.KubeconfigReader>();
+        services.AddOptions<KubeHa.Core.Clusters.Health.ClusterHealthOptions>()
+            .BindConfiguration(KubeHa.Core.Clusters.Health.ClusterHealthOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IKubernetesHealthWatcher, KubernetesHealthWatcher>();
+        services.AddSingleton<KubeHa.Core.Clusters.Health.IClusterHealthFeed, KubeHa.Core.Clusters.Health.ClusterHealthFeed>();
         return services;
     }
 }

@@ -1,6 +1,8 @@
 using System.Text;
 using KubeHa.Core.Audit;
 using KubeHa.Core.Clusters;
+using KubeHa.Core.Clusters.Health;
+using KubeHa.Core.Kubernetes;
 using KubeHa.Web.Audit;
 using KubeHa.Web.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,10 +11,13 @@ namespace KubeHa.Web.Api;
 
 /// <summary>
 /// <c>/api/v1/clusters</c>: clusters (spec of the provisioning engine plus the hosts and their roles), the admin
-/// kubeconfig download (operators and admins, audited) and, later, live health.
+/// kubeconfig download (operators and admins, audited) and
+/// live health: nodes, load balancers, etcd (the dashboard's feed, read once).
 /// </summary>
 public static class ClustersEndpoints
 {
+    private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(15);
+
     public static RouteGroupBuilder MapClustersEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/clusters").WithTags("Clusters");
@@ -33,13 +38,13 @@ public static class ClustersEndpoints
             .Produces<string>(StatusCodes.Status200OK, "application/yaml")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        // Live health comes with the cluster dashboard; until then these say so instead of guessing.
-        group.MapGet("/{id:int}/nodes", (int id) => NotYet("Node status")).WithName("ListClusterNodes")
-            .ProducesProblem(StatusCodes.Status501NotImplemented);
-        group.MapGet("/{id:int}/load-balancers", (int id) => NotYet("Load-balancer health")).WithName("ListClusterLoadBalancers")
-            .ProducesProblem(StatusCodes.Status501NotImplemented);
-        group.MapGet("/{id:int}/etcd", (int id) => NotYet("etcd member health")).WithName("GetClusterEtcd")
-            .ProducesProblem(StatusCodes.Status501NotImplemented);
+        // Live health, read once (the dashboard follows the same feed live): every source answered, or what is known after HealthTimeout.
+        group.MapGet("/{id:int}/nodes", NodesAsync).WithName("ListClusterNodes")
+            .Produces<KubernetesHealth>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:int}/load-balancers", LoadBalancersAsync).WithName("ListClusterLoadBalancers")
+            .Produces<LoadBalancersResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:int}/etcd", EtcdAsync).WithName("GetClusterEtcd")
+            .Produces<EtcdHealth>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -102,10 +107,20 @@ public static class ClustersEndpoints
         return TypedResults.File(Encoding.UTF8.GetBytes(stored.Content), "application/yaml", $"{stored.ClusterName}.kubeconfig");
     }
 
-    private static IResult NotYet(string what) => TypedResults.Problem(
-        statusCode: StatusCodes.Status501NotImplemented,
-        title: $"{what} is not available yet",
-        detail: $"{what} comes with the cluster dashboard and is not implemented in this version. The cluster's runs and spec are available now.");
+    private static async Task<IResult> NodesAsync(int id, IClusterHealthFeed health, CancellationToken cancellationToken)
+        => await health.ReadAsync(id, HealthTimeout, cancellationToken) is { } snapshot
+            ? TypedResults.Ok(snapshot.Kubernetes)
+            : ApiResults.NotFound("cluster", id);
+
+    private static async Task<IResult> LoadBalancersAsync(int id, IClusterHealthFeed health, CancellationToken cancellationToken)
+        => await health.ReadAsync(id, HealthTimeout, cancellationToken) is { } snapshot
+            ? TypedResults.Ok(new LoadBalancersResponse(snapshot.At, snapshot.VirtualIp, snapshot.VipHolder, snapshot.LoadBalancers))
+            : ApiResults.NotFound("cluster", id);
+
+    private static async Task<IResult> EtcdAsync(int id, IClusterHealthFeed health, CancellationToken cancellationToken)
+        => await health.ReadAsync(id, HealthTimeout, cancellationToken) is { } snapshot
+            ? TypedResults.Ok(snapshot.Etcd)
+            : ApiResults.NotFound("cluster", id);
 
     private static string Target(ClusterSummary cluster) => $"cluster '{cluster.Name}' (#{cluster.Id})";
 }

@@ -23,6 +23,7 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["GET /diagnose"] = Need.Viewer,
         ["GET /clusters"] = Need.Viewer,
         ["GET /clusters/new"] = Need.Operator,
+        ["GET /clusters/{ClusterId:int}"] = Need.Viewer,
         ["GET /runs/{RunId:long}"] = Need.Viewer,
         ["GET /admin/users"] = Need.Admin,
         ["GET /admin/tokens"] = Need.Admin,

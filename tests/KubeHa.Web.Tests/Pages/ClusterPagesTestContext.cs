@@ -26,7 +26,7 @@ internal sealed class ClusterPagesTestContext : IAsyncDisposable
 
     public IServiceProvider Services => Bunit.Services;
 
-    public static async Task<ClusterPagesTestContext> CreateAsync()
+    public static async Task<ClusterPagesTestContext> CreateAsync(Action<IServiceCollection>? configure = null)
     {
         var context = new ClusterPagesTestContext();
         var ctx = context.Bunit;
@@ -38,6 +38,7 @@ internal sealed class ClusterPagesTestContext : IAsyncDisposable
         ctx.Services.AddMudServices();
         ctx.AddAuthorization().SetAuthorized("operator").SetRoles("Operator").SetPolicies(KubeHaPolicies.Viewer, KubeHaPolicies.Operator);
         ctx.Services.AddScoped<CircuitUser>();
+        configure?.Invoke(ctx.Services);
         await ctx.Services.InitializeKubeHaDatabaseAsync();
         return context;
     }

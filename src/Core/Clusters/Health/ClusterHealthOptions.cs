@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace KubeHa.Core.Clusters.Health;
+
+/// <summary>How the cluster dashboard reads health (section "KubeHa:Health").</summary>
+public sealed class ClusterHealthOptions
+{
+    public const string Section = "KubeHa:Health";
+
+    /// <summary>How often each load-balancer host and etcd are read over SSH (nodes are watched, not polled).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>HAProxy's admin stats socket on the load-balancer hosts (KubeHa's HAProxy config puts it here).</summary>
+    [Required]
+    [RegularExpression("^/[^'\\s]*$", ErrorMessage = "An absolute path without spaces or quotes.")]
+    public string StatsSocket { get; set; } = LoadBalancing.HaproxyConfigRenderer.StatsSocket;
+}
