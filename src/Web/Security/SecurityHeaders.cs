@@ -18,7 +18,8 @@ public static class SecurityHeaders
     public static IApplicationBuilder UseKubeHaSecurityHeaders(this IApplicationBuilder app)
         => app.Use((http, next) =>
         {
-            var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            // Hex, not base64: "+" and "/" would be HTML-encoded in the import map's nonce attribute and stop matching.
+            var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             http.Items[NonceItem] = nonce;
             http.Response.OnStarting(() =>
             {

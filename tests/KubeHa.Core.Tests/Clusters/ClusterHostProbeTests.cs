@@ -92,6 +92,9 @@ public sealed class ClusterHostProbeTests
             return new RemoteCommandResult(0, owner.Output, string.Empty);
         }
 
+        public Task<RemoteCommandResult> ReadAsRootAsync(string script, CancellationToken cancellationToken)
+            => RunAsRootAsync(script, null, null, cancellationToken);
+
         public void AddKnownSecrets(IEnumerable<string> secrets)
         {
         }
