@@ -1,3 +1,4 @@
+using KubeHa.Web.Tests.Infrastructure;
 using System.Text;
 using KubeHa.Core.Credentials;
 using KubeHa.Core.Persistence;
@@ -30,7 +31,7 @@ public sealed class SecretsAtRestTests : IDisposable
     [Fact]
     public async Task CreateAsync_KeyAndPasswordCredentials_NoSecretInDatabaseOrWal()
     {
-        await using var app = new KubeHaWebFactory(_data.Path);
+        await using var app = NewApp();
         _ = app.Server; // starts the host: migrations, Data Protection
         var store = app.Services.GetRequiredService<CredentialStore>();
         var ed25519 = SshKeygen.Generate(_scratch.Path, "ed25519", Passphrase);
@@ -59,7 +60,7 @@ public sealed class SecretsAtRestTests : IDisposable
     public async Task Protect_StoredCredential_RoundTripsThroughTheKeyRing()
     {
         var key = SshKeygen.Generate(_scratch.Path, "ed25519", Passphrase);
-        await using (var app = new KubeHaWebFactory(_data.Path))
+        await using (var app = NewApp())
         {
             _ = app.Server;
             await app.Services.GetRequiredService<CredentialStore>()
@@ -67,7 +68,7 @@ public sealed class SecretsAtRestTests : IDisposable
         }
 
         // A second start on the same data directory reads the key ring from disk.
-        await using var restarted = new KubeHaWebFactory(_data.Path);
+        await using var restarted = NewApp();
         _ = restarted.Server;
         var protector = restarted.Services.GetRequiredService<ISecretProtector>();
         await using var db = await restarted.Services.GetRequiredService<IDbContextFactory<KubeHaDbContext>>().CreateDbContextAsync();
@@ -110,4 +111,8 @@ public sealed class SecretsAtRestTests : IDisposable
         stream.CopyTo(buffer);
         return Encoding.Latin1.GetString(buffer.ToArray());
     }
+
+    // The embedded agent is off: these tests read and write the catalog only.
+    private KubeHaAppFactory NewApp() =>
+        new(_data.Path, KubeHaAppFactory.AdminPassword, new Dictionary<string, string?> { ["KubeHa:Agent:Embedded"] = "false" });
 }
