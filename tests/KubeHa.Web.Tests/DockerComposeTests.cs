@@ -1,3 +1,4 @@
+using KubeHa.Testing;
 using System.Diagnostics;
 
 namespace KubeHa.Web.Tests;
@@ -9,7 +10,7 @@ public class DockerComposeTests
     [Fact]
     public async Task ComposeFile_ConfigQuiet_IsValid()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryPaths.Root;
         var result = await RunAsync("docker-compose", $"-f {Path.Combine(root, "docker-compose.yml")} config -q", root);
         Assert.True(result.ExitCode == 0, $"docker-compose config failed: {result.Output}");
     }
@@ -17,7 +18,7 @@ public class DockerComposeTests
     [Fact]
     public async Task ComposeFile_WebService_HasBuildPortVolumeAndHealthcheck()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryPaths.Root;
         var result = await RunAsync("docker-compose", $"-f {Path.Combine(root, "docker-compose.yml")} config", root);
         Assert.Equal(0, result.ExitCode);
         var config = result.Output;
@@ -42,16 +43,5 @@ public class DockerComposeTests
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "KubeHa.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("KubeHa.sln not found above the test directory.");
     }
 }

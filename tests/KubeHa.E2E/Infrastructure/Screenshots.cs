@@ -1,3 +1,4 @@
+using KubeHa.Testing;
 using Microsoft.Playwright;
 
 namespace KubeHa.E2E.Infrastructure;
@@ -9,8 +10,8 @@ namespace KubeHa.E2E.Infrastructure;
 public static class Screenshots
 {
     public static string Directory { get; } = Environment.GetEnvironmentVariable("KUBEHA_UPDATE_SCREENSHOTS") == "1"
-        ? Path.Combine(RepositoryRoot(), "docs", "screenshots")
-        : Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+        ? Path.Combine(RepositoryPaths.Root, "docs", "screenshots")
+        : Path.Combine(RepositoryPaths.Root, "artifacts", "screenshots");
 
     public static async Task<string> SaveAsync(IPage page, string name, bool fullPage = true)
     {
@@ -29,18 +30,5 @@ public static class Screenshots
         await page.EvaluateAsync("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage, Animations = ScreenshotAnimations.Disabled });
         return path;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "KubeHa.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("KubeHa.sln not found above the test binaries.");
     }
 }
