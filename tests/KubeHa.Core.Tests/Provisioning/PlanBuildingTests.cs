@@ -150,6 +150,37 @@ public sealed class PlanBuildingTests
         Assert.DoesNotContain(all, l => l.Contains(context.Join.CertificateKey!, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("seed001", true)]
+    [InlineData("seed000", false)]
+    public async Task Preview_Joins_WaitForNodeLocalHaproxyOnlyInNodeLocalMode(string seed, bool nodeLocal)
+    {
+        var (spec, members) = seed == "seed001" ? Seed001() : Seed000();
+        var sink = new ListSink();
+        var context = Context(spec, members, sink: sink);
+        foreach (var step in Catalog.Get(PlanCatalog.Create).Steps)
+        {
+            context.CurrentStepKey = step.Key;
+            foreach (var host in step.SelectHosts(context))
+            {
+                await step.RunAsync(await context.SessionAsync(host, CancellationToken.None), CancellationToken.None);
+            }
+        }
+
+        var lines = sink.Lines;
+        var joins = lines.Count(l => l.Contains("would run: kubeadm join --config", StringComparison.Ordinal));
+        var waits = lines.Where(l => l.Contains($"/dev/tcp/127.0.0.1/{spec.ControlPlaneEndpointPort}", StringComparison.Ordinal)).ToList();
+        Assert.True(joins > 0);
+        Assert.Equal(nodeLocal ? joins : 0, waits.Count);
+        if (nodeLocal)
+        {
+            // Each wait comes before the join it guards: wait, upload, join.
+            var indexes = lines.Select((l, i) => (l, i)).Where(x => x.l.Contains("/dev/tcp/127.0.0.1/", StringComparison.Ordinal) || x.l.Contains("would run: kubeadm join", StringComparison.Ordinal)).Select(x => x.l.Contains("/dev/tcp", StringComparison.Ordinal)).ToList();
+            Assert.Equal(Enumerable.Range(0, joins).SelectMany(_ => new[] { true, false }), indexes);
+            Assert.All(waits, w => Assert.Contains("systemctl start haproxy", w, StringComparison.Ordinal));
+        }
+    }
+
     internal sealed class ListSink : IRunLogSink
     {
         public List<string> Lines { get; } = [];

@@ -33,6 +33,7 @@ public sealed class JoinControlPlanesStep : Step
         host.AddKnownSecrets(join.Secrets);
 
         var config = KubeadmConfigRenderer.RenderJoin(context.Spec, context.Endpoint, new KubeadmNode(host.NodeName, host.Host.Address), join.BootstrapToken!, join.CaCertHash!, join.CertificateKey);
+        await LocalLoadBalancerReadiness.EnsureAsync(host, cancellationToken);
         await host.UploadAsync(JoinConfigPath, config, "600", cancellationToken);
         await host.RunAsync($"kubeadm join --config {JoinConfigPath}", cancellationToken);
         await host.RunAsync($"rm -f {JoinConfigPath}", cancellationToken);

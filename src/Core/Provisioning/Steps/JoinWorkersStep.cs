@@ -24,6 +24,7 @@ public sealed class JoinWorkersStep : Step
         host.AddKnownSecrets(join.Secrets);
 
         var config = KubeadmConfigRenderer.RenderJoin(context.Spec, context.Endpoint, new KubeadmNode(host.NodeName, host.Host.Address), join.BootstrapToken!, join.CaCertHash!, null);
+        await LocalLoadBalancerReadiness.EnsureAsync(host, cancellationToken);
         await host.UploadAsync(JoinControlPlanesStep.JoinConfigPath, config, "600", cancellationToken);
         await host.RunAsync($"kubeadm join --config {JoinControlPlanesStep.JoinConfigPath}", cancellationToken);
         await host.RunAsync($"rm -f {JoinControlPlanesStep.JoinConfigPath}", cancellationToken);
