@@ -86,6 +86,7 @@ public sealed class ClusterTests(LabFixture lab)
     {
         var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(lab.AdminKubeconfigPath);
         using var client = new Kubernetes(config);
+        Assert.True(await LabFixture.ApiReachableThroughVipAsync(TimeSpan.FromSeconds(30)));
         var list = await client.CoreV1.ListNodeAsync();
         Assert.Equal(["node1", "node2", "node3", "node6"], list.Items.Select(n => n.Metadata.Name).Order().ToArray());
         Assert.All(list.Items.Where(n => LabFixture.ControlPlanes.Contains(n.Metadata.Name)),
@@ -164,5 +165,7 @@ public sealed class ClusterTests(LabFixture lab)
             await lab.Lab.HealAsync("node4", LabFault.HostDown, default);
         }
         Assert.True(await LabFixture.EventuallyAsync(() => HoldsVipAsync("node4"), TimeSpan.FromSeconds(20)));
+        // Preempting back must not leave the API unreachable (the next test in the collection relies on the VIP too).
+        Assert.True(await LabFixture.ApiReachableThroughVipAsync(TimeSpan.FromSeconds(30)), "API not reachable through the VIP after node4 came back");
     }
 }

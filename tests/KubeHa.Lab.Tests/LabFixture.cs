@@ -61,7 +61,31 @@ public sealed partial class LabFixture : IAsyncLifetime
             cmd.EndExecute(run);
             if (cmd.ExitStatus != 0) throw new InvalidOperationException("CNI apply failed: " + cmd.Error);
         }
+
+        // The collection starts only once the API answers through the VIP from this machine (the tests' vantage
+        // point), not just from inside the lab where the joins ran.
+        if (!await ApiReachableThroughVipAsync(TimeSpan.FromSeconds(60)))
+            throw new InvalidOperationException($"the API did not answer at https://{Vip}:6443/healthz within 60 s after the cluster came up");
     }
+
+    /// <summary>True once GET /healthz through the VIP answers 200 (VIP held, HAProxy listening, a backend UP).</summary>
+    public static Task<bool> ApiReachableThroughVipAsync(TimeSpan within) => EventuallyAsync(async () =>
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(3) };
+        try
+        {
+            return (await http.GetAsync($"https://{Vip}:6443/healthz")).IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
+    }, within);
 
     public async Task DisposeAsync()
     {
