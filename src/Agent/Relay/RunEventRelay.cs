@@ -25,7 +25,11 @@ public sealed partial class RunEventRelay(RunEvents events, IOptions<RelayOption
     public const string HubPath = "hubs/kubeha";
     private static readonly TimeSpan ReconnectWait = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>A batch stops growing at this much line text, so a message stays well under Web's 16 MB limit.</summary>
+    public const int MaxBatchTextChars = 2_000_000;
+
     private long _sent;
+    private RunEventsSubscription? _feed;
 
     /// <summary>Events sent and accepted by Web so far.</summary>
     public long Sent => Interlocked.Read(ref _sent);
@@ -35,16 +39,32 @@ public sealed partial class RunEventRelay(RunEvents events, IOptions<RelayOption
 
     public static bool IsConfigured(RelayOptions relay, AgentsOptions agents) => relay.WebUrl is not null && !string.IsNullOrEmpty(agents.Token);
 
+    /// <summary>Subscribes before returning (events from here on are relayed), then connects in the background.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (IsConfigured(relay.Value, agents.Value))
+        {
+            // Before connecting: events of the first seconds wait in the channel instead of being missed.
+            _feed = events.SubscribeAll();
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _feed?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var options = relay.Value;
-        if (!IsConfigured(options, agents.Value))
+        if (_feed is not { } feed)
         {
             return;
         }
 
-        // Subscribe before connecting: events of the first seconds wait in the channel instead of being missed.
-        using var feed = events.SubscribeAll();
         await using var connection = Build(options);
         connection.Reconnecting += error =>
         {
@@ -66,7 +86,7 @@ public sealed partial class RunEventRelay(RunEvents events, IOptions<RelayOption
             {
                 batch.Clear();
                 Fill(feed, batch, options.BatchSize);
-                if (batch.Count < options.BatchSize)
+                if (batch.Count < options.BatchSize && feed.Reader.Count == 0)
                 {
                     await Task.Delay(options.BatchDelay, stoppingToken);
                     Fill(feed, batch, options.BatchSize);
@@ -87,13 +107,20 @@ public sealed partial class RunEventRelay(RunEvents events, IOptions<RelayOption
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            feed.Dispose(); // stop queueing: nothing reads the channel any more
+        }
     }
 
     private static void Fill(RunEventsSubscription feed, List<RunEventDto> batch, int size)
     {
-        while (batch.Count < size && feed.Reader.TryRead(out var e))
+        var chars = batch.Sum(e => e.Text?.Length ?? 0);
+        while (batch.Count < size && chars < MaxBatchTextChars && feed.Reader.TryRead(out var e))
         {
-            batch.Add(RunEventDto.From(e));
+            var dto = RunEventDto.From(e);
+            chars += dto.Text?.Length ?? 0;
+            batch.Add(dto);
         }
     }
 

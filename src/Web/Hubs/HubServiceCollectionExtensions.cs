@@ -9,7 +9,9 @@ public static class HubServiceCollectionExtensions
     public static IServiceCollection AddKubeHaHubs(this IServiceCollection services)
     {
         services.AddSignalR()
-            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)))
+            // An agent's batch of events is far larger than SignalR's 32 KB default; it is bounded by count and text.
+            .AddHubOptions<KubeHaHub>(o => o.MaximumReceiveMessageSize = KubeHaHub.MaxMessageBytes);
         services.AddScoped<RunEventStream>();
         return services;
     }

@@ -21,8 +21,11 @@ public sealed partial class KubeHaHub(RunEventStream runs, RunEvents events, Run
     /// <summary>Most events in one <see cref="PublishRunEvents"/> call.</summary>
     public const int MaxBatch = 1_000;
 
-    /// <summary>Longest line text accepted from an agent (a run's writer never produces longer).</summary>
+    /// <summary>Longest line text accepted from an agent.</summary>
     public const int MaxTextLength = 64 * 1024;
+
+    /// <summary>Largest message a client may send (an agent's batch; relays keep batches to a few MB of text).</summary>
+    public const long MaxMessageBytes = 16 * 1024 * 1024;
 
     /// <summary>
     /// The run's events: a "snapshot" item, the ledger's lines with Seq greater than <paramref name="afterSeq"/>, then
