@@ -47,6 +47,10 @@ public sealed partial class RunEventRelay(RunEvents events, IOptions<RelayOption
             // Before connecting: events of the first seconds wait in the channel instead of being missed.
             _feed = events.SubscribeAll();
         }
+        else if (relay.Value.WebUrl is { } webUrl)
+        {
+            LogNoKey(webUrl);
+        }
 
         return base.StartAsync(cancellationToken);
     }
@@ -189,6 +193,9 @@ public sealed partial class RunEventRelay(RunEvents events, IOptions<RelayOption
 
         public TimeSpan? NextRetryDelay(RetryContext retryContext) => Delay(retryContext.PreviousRetryCount);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "KubeHa:Agent:WebUrl is {WebUrl} but KubeHa:Agents:Token is not set: live run events are not relayed (viewers still read them from the ledger)")]
+    private partial void LogNoKey(Uri webUrl);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Relaying live run events to {WebUrl}")]
     private partial void LogConnected(Uri webUrl);
