@@ -1,5 +1,4 @@
 using KubeHa.Core.Runs;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -135,8 +134,10 @@ public sealed partial class RunEventRelay(RunEvents events, IOptions<RelayOption
             await connection.InvokeAsync(MethodName, batch.ToArray(), cancellationToken);
             Interlocked.Add(ref _sent, batch.Count);
         }
-        catch (Exception ex) when (ex is HubException or InvalidOperationException or IOException or HttpRequestException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // Refused (HubException), or the connection dropped during the call (the client cancels the invocation):
+            // either way skip the batch; an escaping exception would stop the agent's host.
             NotRelayed += batch.Count;
             LogBatchNotRelayed(batch.Count, ex.Message);
         }

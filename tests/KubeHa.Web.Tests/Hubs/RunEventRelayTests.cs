@@ -57,6 +57,34 @@ public sealed class RunEventRelayTests(HubFixture fixture) : IClassFixture<HubFi
     }
 
     [Fact]
+    public async Task Relay_BatchRefusedByWeb_SkippedAndLaterBatchesStillArrive()
+    {
+        var (_, runId) = await HubTestData.CreateClusterWithRunAsync(fixture.App);
+        var agentEvents = new RunEvents();
+        using var relay = Relay(agentEvents, HubFixture.AgentKey);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var webFeed = fixture.App.Services.GetRequiredService<RunEvents>().SubscribeAsync(runId, cts.Token).GetAsyncEnumerator(cts.Token);
+        var first = webFeed.MoveNextAsync();
+        await relay.StartAsync(cts.Token);
+
+        agentEvents.Publish(HubTestData.Line(987_656, 1)); // a run Web does not know: the batch is refused
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (relay.NotRelayed == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The refused batch was never reported.");
+            await Task.Delay(20);
+        }
+
+        agentEvents.Publish(HubTestData.Line(runId, 1));
+
+        Assert.True(await first);
+        Assert.Equal(1, Assert.IsType<RunLogEvent>(webFeed.Current).Seq);
+        Assert.Equal(1, relay.NotRelayed);
+        await relay.StopAsync(CancellationToken.None);
+        await webFeed.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Relay_WrongKey_RefusedAndKeyNeverLogged()
     {
         var (_, runId) = await HubTestData.CreateClusterWithRunAsync(fixture.App);
