@@ -30,6 +30,24 @@ public static class HubTestClient
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)))
             .Build();
 
+    /// <summary>The transport a real agent negotiates: WebSockets, the bearer credential on the upgrade request.</summary>
+    public static HubConnection BuildWebSockets(KubeHaAppFactory app, string bearer) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(app.Server.BaseAddress, KubeHaHub.Route.TrimStart('/')), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
+                o.AccessTokenProvider = () => Task.FromResult<string?>(bearer);
+                o.WebSocketFactory = async (context, cancellationToken) =>
+                {
+                    var client = app.Server.CreateWebSocketClient();
+                    client.ConfigureRequest = request => request.Headers.Authorization = $"Bearer {bearer}";
+                    return await client.ConnectAsync(context.Uri, cancellationToken);
+                };
+            })
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)))
+            .Build();
+
     /// <summary>Reads items until <paramref name="done"/> says enough or the deadline passes (then fails).</summary>
     public static async Task<List<T>> ReadUntilAsync<T>(IAsyncEnumerable<T> stream, Func<List<T>, bool> done, TimeSpan? deadline = null)
     {

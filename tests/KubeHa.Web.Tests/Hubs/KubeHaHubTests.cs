@@ -132,6 +132,29 @@ public sealed class KubeHaHubTests(HubFixture fixture) : IClassFixture<HubFixtur
     }
 
     [Fact]
+    public async Task PublishRunEvents_AgentOverWebSockets_ReachesViewer()
+    {
+        var (_, runId) = await HubTestData.CreateClusterWithRunAsync(fixture.App);
+        await using var viewer = HubTestClient.Build(fixture.App, bearer: fixture.ViewerToken);
+        await using var agent = HubTestClient.BuildWebSockets(fixture.App, HubFixture.AgentKey);
+        await viewer.StartAsync();
+        await agent.StartAsync();
+
+        var stream = viewer.StreamAsync<RunEventDto>(nameof(KubeHaHub.StreamRun), runId, 0L);
+        var reading = HubTestClient.ReadUntilAsync(stream, got => got.Any(i => i.Kind == RunEventDto.LineKind));
+        // Publish until the viewer's stream (which has started once its snapshot arrived) sees the line.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!reading.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await agent.InvokeAsync(nameof(KubeHaHub.PublishRunEvents), new[] { RunEventDto.From(HubTestData.Line(runId, 1)) });
+            await Task.WhenAny(reading, Task.Delay(100));
+        }
+
+        var line = Assert.Single(await reading, i => i.Kind == RunEventDto.LineKind);
+        Assert.Equal("line 1", line.Text);
+    }
+
+    [Fact]
     public async Task PublishRunEvents_InvalidBatches_RefusedWithReason()
     {
         var (_, runId) = await HubTestData.CreateClusterWithRunAsync(fixture.App);
