@@ -1,5 +1,6 @@
 using Hangfire;
 using KubeHa.Agent.Jobs;
+using KubeHa.Agent.Relay;
 using KubeHa.Agent.Security;
 using KubeHa.Core.Hosts;
 using KubeHa.Core;
@@ -53,6 +54,7 @@ public static class KubeHaAgentServiceCollectionExtensions
         services.AddTransient<HostCheckJob>();
         services.AddSingleton<IRunScheduler, HangfireRunScheduler>();
         services.AddTransient<ProvisioningJob>();
+        services.AddKubeHaRelay();
 
         if (runWorker)
         {

@@ -2,6 +2,7 @@ using Hangfire;
 using KubeHa.Agent;
 using KubeHa.Web.Api;
 using KubeHa.Web.Components;
+using KubeHa.Web.Hubs;
 using KubeHa.Web.Identity;
 using KubeHa.Web.Security;
 using MudBlazor.Services;
@@ -25,6 +26,7 @@ public static class KubeHaWebExtensions
         builder.Services.AddKubeHaIdentity();
         builder.Services.AddKubeHaSignInRateLimit();
         builder.Services.AddKubeHaApi();
+        builder.Services.AddKubeHaHubs();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices(mud =>
@@ -55,6 +57,7 @@ public static class KubeHaWebExtensions
         app.MapAccountEndpoints();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new HangfireAdminFilter()] });
         app.MapKubeHaApi();
+        app.MapKubeHaHubs();
         app.MapOpenApi(); // /openapi/v1.json, for signed-in users and tokens
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -35,6 +35,14 @@ public sealed class RunReader(IDbContextFactory<KubeHaDbContext> dbFactory)
         return new RunSnapshot(summary, run.Cluster!.Name, steps, names, lastSeq);
     }
 
+    /// <summary>Which of <paramref name="runIds"/> exist.</summary>
+    public async Task<IReadOnlySet<long>> ExistingAsync(IReadOnlyCollection<long> runIds, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ids = runIds.Distinct().ToList();
+        return (await db.Runs.AsNoTracking().Where(r => ids.Contains(r.Id)).Select(r => r.Id).ToListAsync(cancellationToken)).ToHashSet();
+    }
+
     /// <summary>Up to <paramref name="limit"/> lines with Seq greater than <paramref name="afterSeq"/>, in Seq order.</summary>
     public async Task<IReadOnlyList<LogLine>> ReadAfterAsync(long runId, long afterSeq, int limit, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using KubeHa.Core.Persistence;
+using KubeHa.Web.Agents;
 using KubeHa.Web.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -27,18 +28,20 @@ public static class IdentityServiceCollectionExtensions
 
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<ApiTokenStore>();
+        services.AddSingleton<AgentKey>(); // AgentsOptions (KubeHa:Agents:Token) is bound by AddKubeHaAgent's relay registration
 
         // One default scheme that picks the bearer handler when an Authorization: Bearer header is present and the
-        // Identity cookie otherwise, so every endpoint and page accepts both without naming schemes.
+        // Identity cookie otherwise, so every endpoint and page accepts both without naming schemes. A bearer value
+        // equal to the shared agent key goes to the agent handler (role Agent only) instead of the API token handler.
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = SelectorScheme;
                 o.DefaultChallengeScheme = SelectorScheme;
                 o.DefaultForbidScheme = SelectorScheme;
             })
-            .AddPolicyScheme(SelectorScheme, "Cookie or API token", o => o.ForwardDefaultSelector = ctx =>
-                ApiTokenAuthenticationHandler.HasBearer(ctx.Request) ? ApiTokenAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
+            .AddPolicyScheme(SelectorScheme, "Cookie, API token or agent key", o => o.ForwardDefaultSelector = SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, AgentKeyAuthenticationHandler>(AgentKeyAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
         services.AddIdentityCore<KubeHaUser>(o =>
             {
@@ -83,9 +86,22 @@ public static class IdentityServiceCollectionExtensions
         return services;
     }
 
+    private static string SelectScheme(HttpContext context)
+    {
+        if (ApiTokenAuthenticationHandler.ReadBearer(context.Request) is not { } bearer)
+        {
+            return IdentityConstants.ApplicationScheme;
+        }
+
+        return context.RequestServices.GetRequiredService<AgentKey>().Matches(bearer)
+            ? AgentKeyAuthenticationHandler.SchemeName
+            : ApiTokenAuthenticationHandler.SchemeName;
+    }
+
     private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int apiStatus)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        // The API and the hubs (negotiate included) answer with status codes; only pages redirect.
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
         {
             context.Response.StatusCode = apiStatus;
         }

@@ -61,6 +61,9 @@ public sealed class ApiTokenAuthenticationHandler(
     /// <summary>True when the request carries a bearer credential (valid or not).</summary>
     public static bool HasBearer(HttpRequest request) => TryReadBearer(request, out _);
 
+    /// <summary>The bearer value of the request's Authorization header, or null.</summary>
+    public static string? ReadBearer(HttpRequest request) => TryReadBearer(request, out var token) ? token : null;
+
     private static bool TryReadBearer(HttpRequest request, out string token)
     {
         token = "";

@@ -5,10 +5,19 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace KubeHa.Web.Tests.Access;
 
-/// <summary>One app with a viewer, an operator and the admin, each signed in (cookie) and holding an API token.</summary>
+/// <summary>
+/// One app with a viewer, an operator and the admin, each signed in (cookie) and holding an API token, and a
+/// configured agent key (a standalone agent's credential).
+/// </summary>
 public sealed class AccessFixture : IAsyncLifetime
 {
-    public KubeHaAppFactory App { get; } = new(null, settings: new Dictionary<string, string?> { ["KubeHa:Security:SignInAttemptsPerMinute"] = "1000" });
+    public const string AgentKey = "agent-key-for-the-authorization-matrix-0123456789";
+
+    public KubeHaAppFactory App { get; } = new(null, settings: new Dictionary<string, string?>
+    {
+        ["KubeHa:Security:SignInAttemptsPerMinute"] = "1000",
+        ["KubeHa:Agents:Token"] = AgentKey,
+    });
 
     public Dictionary<string, string> Cookies { get; } = [];
 
@@ -45,10 +54,22 @@ public sealed class AccessFixture : IAsyncLifetime
             case PrincipalKind.Bearer:
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens[principal.Role!]);
                 break;
+            case PrincipalKind.Agent:
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AgentKey);
+                break;
         }
 
         return client;
     }
+
+    /// <summary>A SignalR client of /hubs/kubeha carrying the principal's credential (none for anonymous).</summary>
+    public Microsoft.AspNetCore.SignalR.Client.HubConnection Hub(Principal principal) => principal.Kind switch
+    {
+        PrincipalKind.Cookie => Hubs.HubTestClient.Build(App, cookie: Cookies[principal.Role!]),
+        PrincipalKind.Bearer => Hubs.HubTestClient.Build(App, bearer: Tokens[principal.Role!]),
+        PrincipalKind.Agent => Hubs.HubTestClient.Build(App, bearer: AgentKey),
+        _ => Hubs.HubTestClient.Build(App),
+    };
 
     public Task DisposeAsync()
     {
@@ -62,6 +83,9 @@ public enum PrincipalKind
     Anonymous,
     Cookie,
     Bearer,
+
+    /// <summary>The shared agent key as a bearer credential: role Agent only.</summary>
+    Agent,
 }
 
 public sealed record Principal(PrincipalKind Kind, string? Role)
@@ -75,7 +99,13 @@ public sealed record Principal(PrincipalKind Kind, string? Role)
         new(PrincipalKind.Bearer, KubeHaRoles.Viewer),
         new(PrincipalKind.Bearer, KubeHaRoles.Operator),
         new(PrincipalKind.Bearer, KubeHaRoles.Admin),
+        new(PrincipalKind.Agent, KubeHaRoles.Agent),
     ];
 
-    public override string ToString() => Kind == PrincipalKind.Anonymous ? "anonymous" : $"{Role} ({Kind.ToString().ToLowerInvariant()})";
+    public override string ToString() => Kind switch
+    {
+        PrincipalKind.Anonymous => "anonymous",
+        PrincipalKind.Agent => "agent (agent key)",
+        _ => $"{Role} ({Kind.ToString().ToLowerInvariant()})",
+    };
 }

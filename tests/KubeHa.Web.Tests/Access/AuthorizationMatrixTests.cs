@@ -1,6 +1,14 @@
 using System.Net;
+using System.Reflection;
 using System.Text;
+using System.Text.Json;
+using KubeHa.Core.Runs;
+using KubeHa.Web.Hubs;
 using KubeHa.Web.Identity;
+using KubeHa.Web.Tests.Hubs;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,7 +16,8 @@ namespace KubeHa.Web.Tests.Access;
 
 /// <summary>
 /// Every endpoint and page of the app (read from its EndpointDataSource, so a new one fails this test until it is
-/// listed here with the least role it needs) against anonymous, viewer, operator and admin, by cookie and by token.
+/// listed here with the least role it needs) against anonymous, viewer, operator and admin, by cookie and by token,
+/// and the agent key; likewise every method of the hub /hubs/kubeha through a real SignalR client.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixture<AccessFixture>
@@ -42,6 +51,9 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["* /_blazor"] = Need.Viewer,
         ["* /_blazor/disconnect/"] = Need.Viewer,
         ["* /_blazor/initializers/"] = Need.Viewer,
+        // The hub: any user with a role or an agent connects; each method checks its own policy (HubMethods below).
+        ["* /hubs/kubeha/negotiate"] = Need.Authenticated,
+        ["* /hubs/kubeha"] = Need.Authenticated,
 
         // REST API
         ["GET /api/v1/credentials/"] = Need.Viewer,
@@ -74,13 +86,26 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["POST /api/v1/diagnose/kubeadm"] = Need.Viewer,
     };
 
+    /// <summary>The least access each method of /hubs/kubeha needs (a new method fails the tests until listed here).</summary>
+    private static readonly Dictionary<string, Need> HubMethods = new(StringComparer.Ordinal)
+    {
+        [nameof(KubeHaHub.StreamRun)] = Need.Viewer,
+        [nameof(KubeHaHub.StreamClusterHealth)] = Need.Viewer,
+        [nameof(KubeHaHub.PublishRunEvents)] = Need.Agent,
+    };
+
     public enum Need
     {
         Anonymous,
+
+        /// <summary>Any authenticated principal (every principal here holds a role or is the agent).</summary>
         Authenticated,
         Viewer,
         Operator,
         Admin,
+
+        /// <summary>The agent key only: no user role.</summary>
+        Agent,
     }
 
     [Fact]
@@ -134,12 +159,93 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    [Fact]
+    public async Task Hub_Anonymous_RefusedAtNegotiateWith401()
+    {
+        using var client = fixture.Client(new Principal(PrincipalKind.Anonymous, null));
+        using var response = await client.PostAsync($"{KubeHaHub.Route}/negotiate?negotiateVersion=1", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+
+        await using var hub = fixture.Hub(new Principal(PrincipalKind.Anonymous, null));
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public void HubMethods_EveryMethod_IsListedAndNamesItsPolicy()
+    {
+        var methods = typeof(KubeHaHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
+        Assert.Equal(HubMethods.Keys.Order(), methods.Select(m => m.Name).Order());
+        Assert.All(methods, m => Assert.False(string.IsNullOrEmpty(m.GetCustomAttribute<AuthorizeAttribute>()?.Policy), $"{m.Name} names no policy"));
+    }
+
+    [Fact]
+    public async Task HubMethods_EachPrincipal_AllowedOrDeniedByRole()
+    {
+        var (clusterId, runId) = await HubTestData.CreateClusterWithRunAsync(fixture.App);
+        var failures = new List<string>();
+        var seq = 0L;
+        foreach (var principal in Principal.All.Where(p => p.Kind != PrincipalKind.Anonymous))
+        {
+            await using var hub = fixture.Hub(principal);
+            await hub.StartAsync();
+            foreach (var (method, need) in HubMethods)
+            {
+                string? denial = null;
+                try
+                {
+                    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                    switch (method)
+                    {
+                        case nameof(KubeHaHub.StreamRun):
+                            await FirstAsync(hub.StreamAsync<JsonElement>(method, runId, 0L, cts.Token), cts.Token);
+                            break;
+                        case nameof(KubeHaHub.StreamClusterHealth):
+                            await FirstAsync(hub.StreamAsync<JsonElement>(method, clusterId, cts.Token), cts.Token);
+                            break;
+                        case nameof(KubeHaHub.PublishRunEvents):
+                            var line = RunEventDto.From(HubTestData.Line(runId, ++seq));
+                            await hub.InvokeAsync(method, new[] { line }, cts.Token);
+                            break;
+                        default:
+                            failures.Add($"{method}: no call written for it in this test");
+                            continue;
+                    }
+                }
+                catch (HubException ex)
+                {
+                    denial = ex.Message;
+                }
+
+                var shouldAllow = Allows(need, principal);
+                if (shouldAllow && denial is not null)
+                {
+                    failures.Add($"{method} as {principal}: refused ({denial}), expected allowed");
+                }
+                else if (!shouldAllow && (denial is null || !denial.Contains("unauthorized", StringComparison.OrdinalIgnoreCase)))
+                {
+                    failures.Add($"{method} as {principal}: {(denial is null ? "allowed" : denial)}, expected unauthorized");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private static async Task FirstAsync(IAsyncEnumerable<JsonElement> stream, CancellationToken cancellationToken)
+    {
+        await using var items = stream.GetAsyncEnumerator(cancellationToken);
+        Assert.True(await items.MoveNextAsync(), "The stream ended without an item.");
+    }
+
     private static bool Allows(Need need, Principal principal) => need switch
     {
         Need.Anonymous => true,
-        Need.Authenticated or Need.Viewer => principal.Kind != PrincipalKind.Anonymous,
+        Need.Authenticated => principal.Kind != PrincipalKind.Anonymous,
+        Need.Viewer => principal.Role is KubeHaRoles.Viewer or KubeHaRoles.Operator or KubeHaRoles.Admin,
         Need.Operator => principal.Role is KubeHaRoles.Operator or KubeHaRoles.Admin,
         Need.Admin => principal.Role is KubeHaRoles.Admin,
+        Need.Agent => principal.Kind == PrincipalKind.Agent,
         _ => false,
     };
 

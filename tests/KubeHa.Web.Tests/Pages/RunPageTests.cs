@@ -1,4 +1,5 @@
 using Bunit;
+using KubeHa.Core.Audit;
 using KubeHa.Core.Clusters;
 using KubeHa.Core.Persistence;
 using KubeHa.Core.Provisioning.Plans;
@@ -64,7 +65,61 @@ public sealed class RunPageTests : IAsyncLifetime
         });
     }
 
-    private async Task<(long RunId, int HostId)> SeedFailedRunAsync(int lines)
+    [Fact]
+    public async Task Resume_Confirmed_ResumesAndAuditsTheUser()
+    {
+        var (runId, _) = await SeedFailedRunAsync(lines: 2);
+        var providers = _ctx.RenderProviders();
+        var page = _ctx.Bunit.Render<RunPage>(p => p.Add(x => x.RunId, runId));
+
+        page.WaitForElement("[data-testid=run-resume]").Click();
+        await ConfirmAsync(providers, "Resume");
+
+        var entry = await WaitForAuditAsync(AuditActions.RunResumed);
+        Assert.Equal("operator", entry.Actor);
+        Assert.Equal($"run #{runId}", entry.Target);
+        Assert.True(entry.Succeeded);
+    }
+
+    [Fact]
+    public async Task Cancel_Confirmed_RequestsCancelAndAuditsTheUser()
+    {
+        var (runId, _) = await SeedFailedRunAsync(lines: 1, finish: false);
+        var providers = _ctx.RenderProviders();
+        var page = _ctx.Bunit.Render<RunPage>(p => p.Add(x => x.RunId, runId));
+
+        page.WaitForElement("[data-testid=run-cancel]").Click();
+        await ConfirmAsync(providers, "Stop the run");
+
+        var entry = await WaitForAuditAsync(AuditActions.RunCancelled);
+        Assert.Equal("operator", entry.Actor);
+        Assert.Equal($"run #{runId}", entry.Target);
+        Assert.True(await _ctx.Services.GetRequiredService<RunLedger>().IsCancelRequestedAsync(runId, default));
+    }
+
+    private static async Task ConfirmAsync(IRenderedComponent<Bunit.Rendering.ContainerFragment> providers, string button)
+    {
+        providers.WaitForAssertion(() => Assert.Contains(providers.FindAll("button"), b => b.TextContent.Trim() == button));
+        await providers.FindAll("button").First(b => b.TextContent.Trim() == button).ClickAsync(new());
+    }
+
+    private async Task<AuditEntry> WaitForAuditAsync(string action)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var entries = await _ctx.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Action: action), default);
+            if (entries.Count > 0)
+            {
+                return Assert.Single(entries);
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No {action} audit entry before the deadline.");
+            await Task.Delay(20);
+        }
+    }
+
+    private async Task<(long RunId, int HostId)> SeedFailedRunAsync(int lines, bool finish = true)
     {
         var hosts = await _ctx.AddHostsAsync("cp1", "lb1");
         var catalog = _ctx.Services.GetRequiredService<ClusterCatalog>();
@@ -91,7 +146,11 @@ public sealed class RunPageTests : IAsyncLifetime
             }
         }
 
-        await ledger.FinishRunAsync(run.Id, RunStatus.Failed, "Init first control plane failed on cp1.", ClusterStatus.Failed, default);
+        if (finish)
+        {
+            await ledger.FinishRunAsync(run.Id, RunStatus.Failed, "Init first control plane failed on cp1.", ClusterStatus.Failed, default);
+        }
+
         return (run.Id, hosts[0]);
     }
 }
