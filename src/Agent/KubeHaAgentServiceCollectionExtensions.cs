@@ -56,7 +56,10 @@ public static class KubeHaAgentServiceCollectionExtensions
             {
                 // Shared by Web (which enqueues) and every agent (which serve their zones' queues). Hangfire creates
                 // and upgrades its own schema ("hangfire") in the same database.
-                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(database.ConnectionString));
+                // Long polling (LISTEN/NOTIFY): an enqueued job is picked up at once, not at the next poll.
+                config.UsePostgreSqlStorage(
+                    o => o.UseNpgsqlConnection(database.ConnectionString),
+                    new PostgreSqlStorageOptions { EnableLongPolling = true, QueuePollInterval = TimeSpan.FromSeconds(5) });
             }
             else
             {

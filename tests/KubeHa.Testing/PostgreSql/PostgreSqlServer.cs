@@ -30,7 +30,7 @@ public sealed class PostgreSqlServer : IAsyncLifetime
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string? prefix = null, CancellationToken cancellationToken = default)
     {
-        var name = $"{prefix ?? "kubeha"}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        var name = $"{prefix ?? "kubeha"}_{Guid.NewGuid():N}".ToLowerInvariant();
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
