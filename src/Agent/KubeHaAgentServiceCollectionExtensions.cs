@@ -87,7 +87,7 @@ public static class KubeHaAgentServiceCollectionExtensions
                 var agent = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
                 server.ServerName = agent.Name;
                 server.WorkerCount = agent.WorkerCount;
-                server.Queues = agent.Queues;
+                server.Queues = agent.EffectiveQueues;
             });
         }
 

@@ -66,7 +66,7 @@ public sealed partial class AgentHeartbeatService(
     }
 
     private Task BeatAsync(CancellationToken cancellationToken) =>
-        registry.HeartbeatAsync(agent.Value.Name, Version, Environment.MachineName, agent.Value.Queues, _startedAt, cancellationToken);
+        registry.HeartbeatAsync(agent.Value.Name, Version, Environment.MachineName, agent.Value.EffectiveQueues, _startedAt, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent}: heartbeat failed")]
     private static partial void LogHeartbeatFailed(ILogger logger, string agent, Exception exception);

@@ -8,6 +8,7 @@ using KubeHa.Core.Remote;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace KubeHa.IntegrationTests.PostgreSql;
 
@@ -31,6 +32,8 @@ internal sealed class InProcessAgent : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    public KubeHa.Testing.Logging.CollectingLoggerProvider Logs { get; private init; } = null!;
 
     public IServiceProvider Services => _host.Services;
 
@@ -59,13 +62,15 @@ internal sealed class InProcessAgent : IAsyncDisposable
         var time = new FreezableTime();
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddKubeHaAgent();
+        var logs = new KubeHa.Testing.Logging.CollectingLoggerProvider();
+        builder.Logging.AddProvider(logs);
         builder.Services.AddSingleton<IHostShellFactory>(new DryRunHostShellFactory((host, script) => gate.Pass(name, host.Name, script)));
         builder.Services.AddSingleton<IClusterApi, NoNodesApi>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         var host = builder.Build();
         await host.Services.InitializeKubeHaDatabaseAsync();
         await host.StartAsync();
-        return new InProcessAgent(name, host, time);
+        return new InProcessAgent(name, host, time) { Logs = logs };
     }
 
     /// <summary>As kill -9: no heartbeat, no polling, no new jobs; the job it was running never finishes.</summary>
