@@ -19,6 +19,12 @@ public sealed class AgentOptions
     /// </summary>
     public string[] Queues { get; set; } = [];
 
+    /// <summary>
+    /// A file touched after each successful heartbeat, for a container health check (a standalone agent has no HTTP
+    /// endpoint): healthy while it is recent. Null: none.
+    /// </summary>
+    public string? AliveFile { get; set; }
+
     /// <summary>The queues actually served.</summary>
     public string[] EffectiveQueues => Queues.Length == 0 ? [KubeHa.Core.Agents.Zones.Default] : Queues;
 }

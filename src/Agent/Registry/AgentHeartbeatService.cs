@@ -65,8 +65,15 @@ public sealed partial class AgentHeartbeatService(
         }
     }
 
-    private Task BeatAsync(CancellationToken cancellationToken) =>
-        registry.HeartbeatAsync(agent.Value.Name, Version, Environment.MachineName, agent.Value.EffectiveQueues, _startedAt, cancellationToken);
+    private async Task BeatAsync(CancellationToken cancellationToken)
+    {
+        await registry.HeartbeatAsync(agent.Value.Name, Version, Environment.MachineName, agent.Value.EffectiveQueues, _startedAt, cancellationToken);
+        if (agent.Value.AliveFile is { Length: > 0 } alive)
+        {
+            // Written only after the database took the heartbeat: a recent file means the agent can reach it.
+            await File.WriteAllTextAsync(alive, time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent}: heartbeat failed")]
     private static partial void LogHeartbeatFailed(ILogger logger, string agent, Exception exception);
