@@ -46,6 +46,26 @@ public sealed class PostgreSqlLedgerTests(PostgreSqlServer server)
     }
 
     [Fact]
+    public async Task Migrate_SeveralProcessesStartingAtOnce_AllSucceedAndApplyOnce()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        var factories = Enumerable.Range(0, 4).Select(_ => (IDbContextFactory<KubeHaDbContext>)new KubeHaDbContextFactory(
+            Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { Provider = DatabaseProvider.PostgreSql, ConnectionString = connectionString }),
+            Microsoft.Extensions.Options.Options.Create(new DataDirectoryOptions()))).ToList();
+
+        await Task.WhenAll(factories.Select(f => Task.Run(async () =>
+        {
+            await using var db = await f.CreateDbContextAsync();
+            await db.Database.MigrateAsync();
+        })));
+
+        await using var check = await factories[0].CreateDbContextAsync();
+        var applied = await check.Database.GetAppliedMigrationsAsync();
+        Assert.Equal(applied.Distinct().Count(), applied.Count());
+        Assert.Empty(await check.Database.GetPendingMigrationsAsync());
+    }
+
+    [Fact]
     public async Task TrySaveChanges_DuplicateName_ReportsUniqueViolation()
     {
         var catalog = await PostgreSqlCatalog.CreateAsync(server);
