@@ -301,12 +301,26 @@ public sealed partial class RunExecutor(
 
     private async Task PollControlAsync(long runId, RunOwner owner, StrongBox<bool> lostOwnership, CancellationTokenSource cts)
     {
+        var confirmed = ledger.Time.GetUtcNow();
         try
         {
             while (!cts.IsCancellationRequested)
             {
                 await Task.Delay(options.Value.CancelPollInterval, ledger.Time, cts.Token);
-                var control = await ledger.ReadControlAsync(runId, owner, cts.Token);
+                RunControl control;
+                try
+                {
+                    control = await ledger.ReadControlAsync(runId, owner, cts.Token);
+                    confirmed = ledger.Time.GetUtcNow();
+                }
+                catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
+                {
+                    // The ledger is unreachable from here. Past OwnershipTimeout another agent may be taking the run
+                    // over (its heartbeat check sees this agent silent): stop touching the hosts.
+                    LogControlUnreadable(logger, runId, ex.GetType().Name);
+                    control = ledger.Time.GetUtcNow() - confirmed > options.Value.OwnershipTimeout ? RunControl.LostOwnership : RunControl.Continue;
+                }
+
                 if (control == RunControl.LostOwnership)
                 {
                     lostOwnership.Value = true;
@@ -332,6 +346,9 @@ public sealed partial class RunExecutor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} was taken over by another agent while {Agent} executed it: {Agent} stopped and wrote no outcome")]
     private static partial void LogLostOwnership(ILogger logger, long runId, string agent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: could not read its state from the ledger ({Error})")]
+    private static partial void LogControlUnreadable(ILogger logger, long runId, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, long runId, Exception exception);

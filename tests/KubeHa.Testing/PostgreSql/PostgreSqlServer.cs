@@ -66,6 +66,8 @@ public sealed class PostgreSqlServer : IAsyncLifetime
             {
                 await ProcessRunner.RunAsync("/bin/kill", ["-KILL", _pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], check: false);
             }
+
+            _pid = 0; // stopped: a second dispose must not signal a PID the system may have reused
         }
 
         NpgsqlConnection.ClearAllPools();
@@ -78,8 +80,13 @@ public sealed class PostgreSqlServer : IAsyncLifetime
             catch (IOException)
             {
             }
+
+            _dataDirectory = null;
         }
     }
+
+    /// <summary>Stops the server (idempotent), e.g. to cut an agent off from its database.</summary>
+    public Task StopAsync() => DisposeAsync();
 
     /// <summary>The server's own log, for a failing test's message.</summary>
     public string ReadLog() => _dataDirectory is null || !File.Exists(Data("server.log")) ? "" : File.ReadAllText(Data("server.log"));
