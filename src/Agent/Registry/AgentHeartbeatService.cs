@@ -26,6 +26,7 @@ public sealed partial class AgentHeartbeatService(
     {
         // The first heartbeat before the Hangfire server starts: an agent executing a run is always registered.
         await BeatAsync(cancellationToken);
+        await registry.PruneAsync(TimeSpan.FromDays(7), cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 

@@ -43,6 +43,19 @@ public sealed class AgentRegistry(IDbContextFactory<KubeHaDbContext> dbFactory, 
         }
     }
 
+    /// <summary>
+    /// Forgets agents silent for longer than <paramref name="olderThan"/> that own no running run (default names
+    /// carry the process id, so every restart of an unnamed agent adds a row). Returns how many were removed.
+    /// </summary>
+    public async Task<int> PruneAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var before = time.GetUtcNow() - olderThan;
+        return await db.Agents
+            .Where(a => a.HeartbeatAt < before && !db.Runs.Any(r => r.Status == RunStatus.Running && r.ClaimedBy == a.Name))
+            .ExecuteDeleteAsync(cancellationToken);
+    }
+
     /// <summary>A clean stop: the agent is offline at once, and its runs (if any were left) are taken over.</summary>
     public async Task MarkStoppedAsync(string name, CancellationToken cancellationToken)
     {

@@ -66,6 +66,26 @@ public sealed class PostgreSqlLedgerTests(PostgreSqlServer server)
     }
 
     [Fact]
+    public async Task Registry_HeartbeatsAndPrune_OnlineOfflineAndOldIdleAgentsForgotten()
+    {
+        var catalog = await PostgreSqlCatalog.CreateAsync(server);
+        var time = new KubeHa.IntegrationTests.Provisioning.LedgerDatabase.ShiftedTime();
+        var registry = new KubeHa.Core.Agents.AgentRegistry(catalog.Factory, Microsoft.Extensions.Options.Options.Create(new KubeHa.Core.Agents.AgentHealthOptions { StaleAfter = TimeSpan.FromSeconds(15) }), time);
+        await registry.HeartbeatAsync("old", "1.0", "m", ["default"], time.GetUtcNow(), default);
+        time.Advance(TimeSpan.FromDays(8));
+        await registry.HeartbeatAsync("new", "1.0", "m", ["dmz", "default"], time.GetUtcNow(), default);
+        await registry.HeartbeatAsync("new", "1.1", "m", ["dmz", "default"], time.GetUtcNow(), default); // upsert
+
+        var listed = await registry.ListAsync(default);
+        Assert.Equal([("new", true, "1.1"), ("old", false, "1.0")], listed.Select(a => (a.Name, a.Online, a.Version)));
+        Assert.Equal(["dmz", "default"], listed[0].Zones);
+        Assert.Equal(1, await registry.PruneAsync(TimeSpan.FromDays(7), default));
+        Assert.Equal(["new"], (await registry.ListAsync(default)).Select(a => a.Name));
+        await registry.MarkStoppedAsync("new", default);
+        Assert.Empty(await registry.OnlineNamesAsync(default));
+    }
+
+    [Fact]
     public async Task TrySaveChanges_DuplicateName_ReportsUniqueViolation()
     {
         var catalog = await PostgreSqlCatalog.CreateAsync(server);
