@@ -43,6 +43,37 @@ public sealed class PostgreSqlAppTests(PostgreSqlServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task AgentsPage_RemoteAgentExecutingRun_ShowsItOnlineWithItsRunAndZone()
+    {
+        var connectionString = await server.CreateDatabaseAsync("web");
+        using var app = new KubeHaAppFactory(null, settings: Settings(connectionString, embedded: false, agentName: "unused", zones: []));
+        var admin = await app.AdminClientAsync();
+        int clusterId;
+        await using (var db = await app.Service<IDbContextFactory<KubeHaDbContext>>().CreateDbContextAsync())
+        {
+            var cluster = new KubeHa.Core.Clusters.Cluster { Name = "edge-1", Spec = new(), Zone = "dmz", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+            db.Clusters.Add(cluster);
+            await db.SaveChangesAsync();
+            clusterId = cluster.Id;
+        }
+
+        var registry = app.Service<KubeHa.Core.Agents.AgentRegistry>();
+        await registry.HeartbeatAsync("agent-dmz-7", "9.9.9", "edge-box", ["dmz"], DateTimeOffset.UtcNow, default);
+        var ledger = app.Service<KubeHa.Core.Runs.RunLedger>();
+        var run = await ledger.CreateRunAsync(clusterId, app.Service<KubeHa.Core.Provisioning.Plans.IPlanCatalog>().Get("create"), null, "admin", default);
+        Assert.True(await ledger.TryClaimAsync(run.Id, "agent-dmz-7", 1, default));
+
+        var html = await (await admin.GetAsync("/agents")).Content.ReadAsStringAsync();
+
+        Assert.Contains("agent-dmz-7", html, StringComparison.Ordinal);
+        Assert.Contains("online", html, StringComparison.Ordinal);
+        Assert.Contains($"run #{run.Id}", html, StringComparison.Ordinal);
+        Assert.Contains("edge-1", html, StringComparison.Ordinal);
+        Assert.Contains("9.9.9", html, StringComparison.Ordinal);
+        Assert.Contains(">dmz<", html.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateCluster_InvalidZone_RefusedOnTheZoneField()
     {
         var connectionString = await server.CreateDatabaseAsync("web");
