@@ -47,7 +47,7 @@ internal sealed class InProcessAgent : IAsyncDisposable
             ["KubeHa:Agent:Name"] = name,
             ["KubeHa:Agent:WorkerCount"] = "4",
             ["KubeHa:Agents:HeartbeatInterval"] = "00:00:00.500",
-            ["KubeHa:Agents:StaleAfter"] = "00:00:03",
+            ["KubeHa:Agents:StaleAfter"] = "00:00:05",
             ["KubeHa:Provisioning:CancelPollInterval"] = "00:00:00.200",
             ["KubeHa:Provisioning:RetryDelay"] = "00:00:00",
             ["KubeHa:Provisioning:VerifyTimeout"] = "00:00:05",
