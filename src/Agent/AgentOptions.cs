@@ -13,7 +13,18 @@ public sealed class AgentOptions
     [Range(1, 500)]
     public int WorkerCount { get; set; } = 32;
 
-    /// <summary>Hangfire queues (network zones) this agent serves, most important first.</summary>
-    [MinLength(1)]
-    public string[] Queues { get; set; } = ["default"];
+    /// <summary>
+    /// Hangfire queues (network zones) this agent serves, most important first; empty means ["default"]. (Empty by
+    /// default because the configuration binder appends configured array items to an initialised array.)
+    /// </summary>
+    public string[] Queues { get; set; } = [];
+
+    /// <summary>
+    /// A file touched after each successful heartbeat, for a container health check (a standalone agent has no HTTP
+    /// endpoint): healthy while it is recent. Null: none.
+    /// </summary>
+    public string? AliveFile { get; set; }
+
+    /// <summary>The queues actually served.</summary>
+    public string[] EffectiveQueues => Queues.Length == 0 ? [KubeHa.Core.Agents.Zones.Default] : Queues;
 }

@@ -1,6 +1,8 @@
 using Hangfire;
+using Hangfire.PostgreSql;
 using KubeHa.Agent.Jobs;
 using KubeHa.Agent.Relay;
+using KubeHa.Agent.Registry;
 using KubeHa.Agent.Security;
 using KubeHa.Core.Hosts;
 using KubeHa.Core;
@@ -44,29 +46,50 @@ public static class KubeHaAgentServiceCollectionExtensions
             });
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
 
-        services.AddHangfire((sp, config) => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseInMemoryStorage());
+        services.AddHangfire((sp, config) =>
+        {
+            config
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            if (database.Provider == DatabaseProvider.PostgreSql)
+            {
+                // Shared by Web (which enqueues) and every agent (which serve their zones' queues). Hangfire creates
+                // and upgrades its own schema ("hangfire") in the same database.
+                // Long polling (LISTEN/NOTIFY): an enqueued job is picked up at once, not at the next poll.
+                config.UsePostgreSqlStorage(
+                    o => o.UseNpgsqlConnection(database.ConnectionString),
+                    new PostgreSqlStorageOptions { EnableLongPolling = true, QueuePollInterval = TimeSpan.FromSeconds(5) });
+            }
+            else
+            {
+                config.UseInMemoryStorage();
+            }
+        });
 
+        services.AddSingleton<ZoneQueues>();
         services.AddSingleton<IHostCheckScheduler, HangfireHostCheckScheduler>();
         services.AddTransient<HostCheckJob>();
-        services.AddSingleton<IRunScheduler, HangfireRunScheduler>();
+        services.AddSingleton<HangfireRunScheduler>();
+        services.AddSingleton<IRunScheduler>(sp => sp.GetRequiredService<HangfireRunScheduler>());
         services.AddTransient<ProvisioningJob>();
         services.AddKubeHaRelay();
 
         if (runWorker)
         {
-            // Registered before the Hangfire server so interrupted runs are marked before any job starts.
+            // Hosted services registered before the Hangfire server start before any job: the agent is registered,
+            // and interrupted runs are marked (one process, SQLite) or orphaned runs taken over (PostgreSQL).
+            services.AddHostedService<AgentHeartbeatService>();
             services.AddHostedService<InterruptedRunsService>();
+            services.AddHostedService<RunTakeoverService>();
             services.AddHostedService<InterruptedHostChecksService>();
             services.AddHangfireServer((sp, server) =>
             {
                 var agent = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
                 server.ServerName = agent.Name;
                 server.WorkerCount = agent.WorkerCount;
-                server.Queues = agent.Queues;
+                server.Queues = agent.EffectiveQueues;
             });
         }
 

@@ -25,11 +25,19 @@ public static class KubeHaCoreServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddDbContextFactory<KubeHaDbContext>((sp, db) =>
-        {
-            var data = sp.GetRequiredService<IOptions<DataDirectoryOptions>>().Value;
-            db.UseSqlite($"Data Source={data.DatabasePath};Default Timeout=30");
-        });
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .Configure<IConfiguration>((db, config) => db.ConnectionString ??= config.GetConnectionString(DatabaseOptions.ConnectionStringName))
+            .Validate(
+                db => db.Provider != DatabaseProvider.PostgreSql || !string.IsNullOrWhiteSpace(db.ConnectionString),
+                "KubeHa:Database:Provider is PostgreSql but ConnectionStrings:KubeHa (ConnectionStrings__KubeHa) is not set.")
+            .ValidateOnStart();
+        services.TryAddSingleton<IDbContextFactory<KubeHaDbContext>, KubeHaDbContextFactory>();
+        services.AddSingleton<KubeHa.Core.Agents.AgentRegistry>();
+        services.AddOptions<KubeHa.Core.Agents.AgentHealthOptions>()
+            .BindConfiguration(KubeHa.Core.Agents.AgentHealthOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         services.AddSingleton<InventoryEvents>();
 

@@ -2,7 +2,7 @@
 # Installs the Debian packages KubeHa's tests use, when they are missing. Idempotent; needs root (or sudo).
 #   real OpenSSH servers (one per simulated host), sudo, HAProxy, keepalived, etcd, socat, iproute2, openssl,
 #   Chromium (browser tests), kubectl (lab fidelity), docker-compose (offline validation of docker-compose.yml),
-#   PostgreSQL (scale-out tests).
+#   PostgreSQL (scale-out tests: initdb/pg_ctl from /usr/lib/postgresql/N/bin, run as the postgres user via runuser).
 set -euo pipefail
 
 packages=(openssh-server openssh-client sudo haproxy keepalived etcd-server etcd-client socat iproute2 openssl gnupg procps

@@ -35,7 +35,12 @@ public sealed class AuditLog(IDbContextFactory<KubeHaDbContext> dbFactory, TimeP
         if (!string.IsNullOrWhiteSpace(query.Actor))
         {
             var actor = query.Actor.Trim();
-            entries = entries.Where(e => EF.Functions.Collate(e.Actor, "NOCASE") == actor);
+            var lowered = actor.ToLowerInvariant();
+            // lower() in SQL works on SQLite and PostgreSQL alike (a NOCASE collation exists only in SQLite);
+            // string.Equals(..., OrdinalIgnoreCase), which CA1862 suggests, does not translate to SQL.
+#pragma warning disable CA1862
+            entries = entries.Where(e => e.Actor.ToLower() == lowered);
+#pragma warning restore CA1862
         }
 
         if (!string.IsNullOrWhiteSpace(query.Action))

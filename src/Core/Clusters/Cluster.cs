@@ -19,6 +19,9 @@ public sealed class Cluster
     /// <summary>Id of the run currently holding the cluster; the compare-and-swap target for "one active run per cluster".</summary>
     public long? ActiveRunId { get; set; }
 
+    /// <summary>Network zone the cluster is pinned to: its runs and host checks run only on agents serving it. Null: any agent ("default" queue).</summary>
+    public string? Zone { get; set; }
+
     /// <summary>Encrypted bootstrap token KubeHa generated for joins ([a-z0-9]{6}.[a-z0-9]{16}).</summary>
     public string? ProtectedBootstrapToken { get; set; }
 

@@ -44,7 +44,8 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
         }
 
         var now = time.GetUtcNow();
-        var cluster = new Cluster { Name = draft.Name.Trim(), Spec = draft.Spec, Status = ClusterStatus.Draft, CreatedAt = now, UpdatedAt = now };
+        var zone = string.IsNullOrWhiteSpace(draft.Zone) ? null : draft.Zone.Trim();
+        var cluster = new Cluster { Name = draft.Name.Trim(), Spec = draft.Spec, Zone = zone, Status = ClusterStatus.Draft, CreatedAt = now, UpdatedAt = now };
         db.Clusters.Add(cluster);
         await db.SaveChangesAsync(cancellationToken);
 
@@ -246,9 +247,18 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
         {
             errors.Add(new("name", "invalid-name", $"Use lower-case letters, digits and '-' (a DNS label, at most {MaxNameLength} characters), e.g. prod-eu-1."));
         }
-        else if (await db.Clusters.AnyAsync(c => EF.Functions.Collate(c.Name, "NOCASE") == name, cancellationToken))
+        // lower() in SQL works on SQLite and PostgreSQL alike (a NOCASE collation exists only in SQLite);
+        // string.Equals(..., OrdinalIgnoreCase), which CA1862 suggests, does not translate to SQL.
+#pragma warning disable CA1862
+        else if (await db.Clusters.AnyAsync(c => c.Name.ToLower() == name.ToLowerInvariant(), cancellationToken))
+#pragma warning restore CA1862
         {
             errors.Add(new("name", "name-taken", $"A cluster named '{name}' already exists."));
+        }
+
+        if (!string.IsNullOrWhiteSpace(draft.Zone) && !KubeHa.Core.Agents.Zones.IsValid(draft.Zone.Trim()))
+        {
+            errors.Add(new("zone", "invalid-zone", $"A zone is a queue name: lower-case letters, digits, '_' and '-', at most {KubeHa.Core.Agents.Zones.MaxLength} characters (e.g. dmz). Leave it empty for any agent."));
         }
 
         if (draft.Hosts.Count == 0)
@@ -304,7 +314,8 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
             members.Count(m => m.Is(NodeRole.LoadBalancer)),
             endpoint.ToString(),
             lastRun,
-            cluster.ActiveRunId);
+            cluster.ActiveRunId,
+            cluster.Zone);
     }
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]

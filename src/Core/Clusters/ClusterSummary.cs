@@ -14,6 +14,7 @@ namespace KubeHa.Core.Clusters;
 /// <param name="Endpoint">The control-plane endpoint, "host:port".</param>
 /// <param name="LastRun">The most recent run, if any.</param>
 /// <param name="ActiveRunId">The run holding the cluster now, if any.</param>
+/// <param name="Zone">The network zone it is pinned to (its runs go only to agents serving it); null: any agent.</param>
 public sealed record ClusterSummary(
     int Id,
     string Name,
@@ -25,4 +26,5 @@ public sealed record ClusterSummary(
     int LoadBalancers,
     string Endpoint,
     RunSummary? LastRun,
-    long? ActiveRunId);
+    long? ActiveRunId,
+    string? Zone = null);

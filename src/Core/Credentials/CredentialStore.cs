@@ -142,7 +142,12 @@ public sealed class CredentialStore(IDbContextFactory<KubeHaDbContext> dbFactory
         }
         else
         {
-            var taken = await db.Credentials.AnyAsync(c => EF.Functions.Collate(c.Name, "NOCASE") == name && c.Id != exceptId, cancellationToken);
+            var lowered = name.ToLowerInvariant();
+            // lower() in SQL works on SQLite and PostgreSQL alike (a NOCASE collation exists only in SQLite);
+            // string.Equals(..., OrdinalIgnoreCase), which CA1862 suggests, does not translate to SQL.
+#pragma warning disable CA1862
+            var taken = await db.Credentials.AnyAsync(c => c.Name.ToLower() == lowered && c.Id != exceptId, cancellationToken);
+#pragma warning restore CA1862
             if (taken)
             {
                 errors.Add(nameof(CredentialInput.Name), $"A credential named '{name}' already exists.");

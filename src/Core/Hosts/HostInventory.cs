@@ -189,7 +189,12 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
         }
         else
         {
-            if (await db.Hosts.AnyAsync(h => EF.Functions.Collate(h.Name, "NOCASE") == name && h.Id != exceptId, cancellationToken))
+            var lowered = name.ToLowerInvariant();
+            // lower() in SQL works on SQLite and PostgreSQL alike (a NOCASE collation exists only in SQLite);
+            // string.Equals(..., OrdinalIgnoreCase), which CA1862 suggests, does not translate to SQL.
+#pragma warning disable CA1862
+            if (await db.Hosts.AnyAsync(h => h.Name.ToLower() == lowered && h.Id != exceptId, cancellationToken))
+#pragma warning restore CA1862
             {
                 errors.Add(nameof(HostInput.Name), $"A host named '{name}' already exists.");
             }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace KubeHa.Core.Persistence;
 
-/// <summary>Creates the data directory and applies checked-in migrations; called once at start-up.</summary>
+/// <summary>Creates the data directory and applies checked-in migrations (SQLite or PostgreSQL); called once at start-up.</summary>
 public static class DatabaseInitializer
 {
     public static async Task InitializeKubeHaDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
@@ -13,9 +13,15 @@ public static class DatabaseInitializer
         Directory.CreateDirectory(options.FullPath);
         var factory = services.GetRequiredService<IDbContextFactory<KubeHaDbContext>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+
+        // On PostgreSQL several processes (Web, agents) may start at once: MigrateAsync takes a database lock
+        // (EF Core 9+) so only one applies the migrations and the others wait and find them applied.
         await db.Database.MigrateAsync(cancellationToken);
 
-        // WAL lets the UI read while the agent writes the ledger.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets the UI read while the agent writes the ledger.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace KubeHa.Core.Persistence;
 
-/// <summary>Used by `dotnet ef migrations add` only.</summary>
+/// <summary>Used by `dotnet ef migrations add` only (SQLite catalog).</summary>
 internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<KubeHaDbContext>
 {
     public KubeHaDbContext CreateDbContext(string[] args)

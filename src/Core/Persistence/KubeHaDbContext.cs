@@ -1,3 +1,4 @@
+using KubeHa.Core.Agents;
 using KubeHa.Core.Audit;
 using KubeHa.Core.Clusters;
 using KubeHa.Core.Credentials;
@@ -9,8 +10,19 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KubeHa.Core.Persistence;
 
 /// <summary>The catalog: credentials, hosts, clusters and the run ledger.</summary>
-public class KubeHaDbContext(DbContextOptions<KubeHaDbContext> options) : DbContext(options)
+public class KubeHaDbContext : DbContext
 {
+    public KubeHaDbContext(DbContextOptions<KubeHaDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For a provider-specific subclass (<see cref="PostgreSqlKubeHaDbContext"/>) with its own migrations.</summary>
+    protected KubeHaDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Credential> Credentials => Set<Credential>();
 
     public DbSet<ManagedHost> Hosts => Set<ManagedHost>();
@@ -29,10 +41,18 @@ public class KubeHaDbContext(DbContextOptions<KubeHaDbContext> options) : DbCont
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<AgentRecord> Agents => Set<AgentRecord>();
+
+    /// <summary>SQLite has no native DateTimeOffset: it stores UTC ticks, which keeps ordering and comparison in SQL.</summary>
+    protected virtual bool StoresDateTimeOffsetAsTicks => true;
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite has no native DateTimeOffset; storing UTC ticks keeps ordering and comparison in SQL.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        if (StoresDateTimeOffsetAsTicks)
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
     }
 
@@ -61,6 +81,7 @@ public class KubeHaDbContext(DbContextOptions<KubeHaDbContext> options) : DbCont
             e.Property(c => c.Name).HasMaxLength(128);
             e.Property(c => c.Spec).HasConversion(JsonColumn.Converter<ClusterSpec>(), JsonColumn.Comparer<ClusterSpec>());
             e.Property(c => c.ActiveRunId).IsConcurrencyToken();
+            e.Property(c => c.Zone).HasMaxLength(KubeHa.Core.Agents.Zones.MaxLength);
             e.HasMany(c => c.Nodes).WithOne(n => n.Cluster).HasForeignKey(n => n.ClusterId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -78,6 +99,7 @@ public class KubeHaDbContext(DbContextOptions<KubeHaDbContext> options) : DbCont
             e.HasOne(r => r.Cluster).WithMany().HasForeignKey(r => r.ClusterId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(r => r.Steps).WithOne(s => s.Run).HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(r => new { r.ClusterId, r.Status });
+            e.HasIndex(r => new { r.Status, r.ClaimedBy });
             e.Property(r => r.TargetHostIds!).HasConversion(JsonColumn.Converter<List<int>>()!, JsonColumn.Comparer<List<int>>());
         });
 
@@ -94,6 +116,16 @@ public class KubeHaDbContext(DbContextOptions<KubeHaDbContext> options) : DbCont
         {
             e.HasIndex(l => new { l.RunId, l.Seq }).IsUnique();
             e.HasOne<Run>().WithMany().HasForeignKey(l => l.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<AgentRecord>(e =>
+        {
+            e.ToTable("Agents");
+            e.HasKey(a => a.Name);
+            e.Property(a => a.Name).HasMaxLength(AgentRecord.MaxNameLength);
+            e.Property(a => a.Version).HasMaxLength(64);
+            e.Property(a => a.Machine).HasMaxLength(255);
+            e.Property(a => a.Queues).HasMaxLength(512);
         });
 
         modelBuilder.Entity<AuditEntry>(e =>

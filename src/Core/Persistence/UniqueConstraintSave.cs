@@ -19,7 +19,11 @@ public static class UniqueConstraintSave
         }
     }
 
-    // SQLITE_CONSTRAINT is 19. (PostgreSQL, when it arrives, reports SqlState 23505; add it here, not at the callers.)
-    private static bool IsConstraintViolation(DbUpdateException ex)
-        => ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 };
+    /// <summary>SQLite: SQLITE_CONSTRAINT (19). PostgreSQL: SQLSTATE class 23 (integrity constraint violation: 23505 unique, 23503 foreign key, ...).</summary>
+    public static bool IsConstraintViolation(DbUpdateException ex) => ex.InnerException switch
+    {
+        Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } => true,
+        Npgsql.PostgresException pg => pg.SqlState.StartsWith("23", StringComparison.Ordinal),
+        _ => false,
+    };
 }

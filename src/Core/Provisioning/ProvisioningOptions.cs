@@ -27,6 +27,14 @@ public sealed class ProvisioningOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan CancelPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Self-fencing: when the executing agent cannot confirm in the ledger that it still owns its run for this long
+    /// (the database unreachable from it), it stops the run's commands, since another agent may take the run over.
+    /// Keep it below <c>KubeHa:Agents:StaleAfter</c> (15 s by default), after which the others do.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan OwnershipTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long verification waits for every node Ready and every backend UP.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromMinutes(5);

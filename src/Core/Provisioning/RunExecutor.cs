@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using KubeHa.Core.Clusters;
 using KubeHa.Core.Hosts;
 using KubeHa.Core.Persistence;
@@ -26,9 +27,17 @@ public sealed partial class RunExecutor(
     ILogger<RunExecutor> logger)
 {
     /// <returns>False when the run could not be claimed (another run holds the cluster, or it is finished).</returns>
-    public async Task<bool> ExecuteAsync(long runId, string agent, CancellationToken cancellationToken)
+    public Task<bool> ExecuteAsync(long runId, string agent, CancellationToken cancellationToken) =>
+        ExecuteAsync(runId, agent, attempt: null, cancellationToken);
+
+    /// <param name="runId">The run.</param>
+    /// <param name="agent">This agent's name, recorded as the run's owner.</param>
+    /// <param name="attempt">The attempt this job was enqueued for (see <see cref="RunLedger.TryClaimAsync(long, string, int?, CancellationToken)"/>); null: whatever is startable.</param>
+    /// <param name="cancellationToken">Cancelled when the agent shuts down: the run ends Interrupted (resumable), not Cancelled.</param>
+    /// <returns>False when the run could not be claimed (another run holds the cluster, it is finished, or it is not at that attempt).</returns>
+    public async Task<bool> ExecuteAsync(long runId, string agent, int? attempt, CancellationToken cancellationToken)
     {
-        if (!await ledger.TryClaimAsync(runId, agent, cancellationToken))
+        if (!await ledger.TryClaimAsync(runId, agent, attempt, cancellationToken))
         {
             LogNotClaimed(logger, runId);
             return false;
@@ -43,11 +52,14 @@ public sealed partial class RunExecutor(
             run = await db.Runs.AsNoTracking().Include(r => r.Steps).SingleAsync(r => r.Id == runId, CancellationToken.None);
         }
 
+        var owner = new RunOwner(agent, run.Attempt);
+        var lostOwnership = new StrongBox<bool>();
+
         var plan = plans.Get(run.Plan);
         await using var log = await RunLogWriter.OpenAsync(ledger.DbFactory, ledger.Events, ledger.Time, runId, CancellationToken.None);
         var pool = new HostSessionPool(shells, log);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ClusterId"] = run.ClusterId, ["RunId"] = runId, ["Plan"] = run.Plan });
-        var poll = PollCancelAsync(runId, cts);
+        var poll = PollControlAsync(runId, owner, lostOwnership, cts);
         try
         {
             var context = await BuildContextAsync(run, plan, pool, cts.Token);
@@ -59,6 +71,11 @@ public sealed partial class RunExecutor(
 
             status = RunStatus.Succeeded;
             await CompleteAsync(run, plan, context, cts.Token);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested && cancellationToken.IsCancellationRequested && !lostOwnership.Value)
+        {
+            status = RunStatus.Interrupted;
+            error = InterruptedRunRecovery.Reason;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -82,6 +99,13 @@ public sealed partial class RunExecutor(
             pool.Dispose();
         }
 
+        if (lostOwnership.Value)
+        {
+            // Another agent took the run over (this one's heartbeat went stale): it owns the ledger now.
+            LogLostOwnership(logger, runId, agent);
+            return true;
+        }
+
         log.Write(null, null, LogStream.System, status == RunStatus.Succeeded ? "run succeeded" : $"run {status.ToString().ToLowerInvariant()}: {error}");
         await log.FlushAsync(CancellationToken.None);
         using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -92,7 +116,11 @@ public sealed partial class RunExecutor(
             RunStatus.Failed => ClusterStatus.Failed,
             _ => (ClusterStatus?)null,
         };
-        await ledger.FinishRunAsync(runId, status, error, clusterStatus, bounded.Token);
+        if (!await ledger.FinishRunAsync(runId, owner, status, error, clusterStatus, bounded.Token))
+        {
+            LogLostOwnership(logger, runId, agent);
+        }
+
         return true;
     }
 
@@ -271,14 +299,34 @@ public sealed partial class RunExecutor(
         }
     }
 
-    private async Task PollCancelAsync(long runId, CancellationTokenSource cts)
+    private async Task PollControlAsync(long runId, RunOwner owner, StrongBox<bool> lostOwnership, CancellationTokenSource cts)
     {
+        var confirmed = ledger.Time.GetUtcNow();
         try
         {
             while (!cts.IsCancellationRequested)
             {
                 await Task.Delay(options.Value.CancelPollInterval, ledger.Time, cts.Token);
-                if (await ledger.IsCancelRequestedAsync(runId, cts.Token))
+                RunControl control;
+                try
+                {
+                    control = await ledger.ReadControlAsync(runId, owner, cts.Token);
+                    confirmed = ledger.Time.GetUtcNow();
+                }
+                catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
+                {
+                    // The ledger is unreachable from here. Past OwnershipTimeout another agent may be taking the run
+                    // over (its heartbeat check sees this agent silent): stop touching the hosts.
+                    LogControlUnreadable(logger, runId, ex.GetType().Name);
+                    control = ledger.Time.GetUtcNow() - confirmed > options.Value.OwnershipTimeout ? RunControl.LostOwnership : RunControl.Continue;
+                }
+
+                if (control == RunControl.LostOwnership)
+                {
+                    lostOwnership.Value = true;
+                }
+
+                if (control != RunControl.Continue)
                 {
                     await cts.CancelAsync();
                 }
@@ -295,6 +343,12 @@ public sealed partial class RunExecutor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} not started: another run holds its cluster, or it is finished")]
     private static partial void LogNotClaimed(ILogger logger, long runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} was taken over by another agent while {Agent} executed it: {Agent} stopped and wrote no outcome")]
+    private static partial void LogLostOwnership(ILogger logger, long runId, string agent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: could not read its state from the ledger ({Error})")]
+    private static partial void LogControlUnreadable(ILogger logger, long runId, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, long runId, Exception exception);

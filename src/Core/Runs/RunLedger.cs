@@ -43,11 +43,25 @@ public sealed class RunLedger(IDbContextFactory<KubeHaDbContext> dbFactory, RunE
     /// then moves the run to Running (Attempt + 1 on a resume). False when another run holds the cluster or the run is
     /// not in a startable state.
     /// </summary>
-    public async Task<bool> TryClaimAsync(long runId, string agent, CancellationToken cancellationToken)
+    public Task<bool> TryClaimAsync(long runId, string agent, CancellationToken cancellationToken) =>
+        TryClaimAsync(runId, agent, attempt: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="TryClaimAsync(long, string, CancellationToken)"/>, for exactly one attempt: 1 claims only a Queued
+    /// run never started; n &gt; 1 claims only a failed, cancelled or interrupted run whose last attempt was n - 1.
+    /// A job delivered twice (or again, long after, by the job storage) therefore never starts an attempt twice nor
+    /// resumes a run nobody asked to resume; a run Running under a live agent is never claimed.
+    /// </summary>
+    public async Task<bool> TryClaimAsync(long runId, string agent, int? attempt, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
         if (run is null || run.Status is RunStatus.Running or RunStatus.Succeeded)
+        {
+            return false;
+        }
+
+        if (attempt is { } expected && !IsStartable(run, expected))
         {
             return false;
         }
@@ -62,7 +76,7 @@ public sealed class RunLedger(IDbContextFactory<KubeHaDbContext> dbFactory, RunE
 
         var resumed = run.Status != RunStatus.Queued;
         var now = time.GetUtcNow();
-        var started = await db.Runs.Where(r => r.Id == runId && r.Status == run.Status)
+        var started = await db.Runs.Where(r => r.Id == runId && r.Status == run.Status && r.Attempt == run.Attempt)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, RunStatus.Running)
                 .SetProperty(r => r.Attempt, r => resumed ? r.Attempt + 1 : r.Attempt)
@@ -84,21 +98,63 @@ public sealed class RunLedger(IDbContextFactory<KubeHaDbContext> dbFactory, RunE
         return true;
     }
 
+    private static bool IsStartable(Run run, int attempt) => attempt == 1
+        ? run.Status == RunStatus.Queued && run.Attempt == 1
+        : run.Status is RunStatus.Failed or RunStatus.Cancelled or RunStatus.Interrupted && run.Attempt == attempt - 1;
+
     /// <summary>Records the run's outcome and releases the cluster (only if this run holds it).</summary>
-    public async Task FinishRunAsync(long runId, RunStatus status, string? error, ClusterStatus? clusterStatus, CancellationToken cancellationToken)
+    public async Task FinishRunAsync(long runId, RunStatus status, string? error, ClusterStatus? clusterStatus, CancellationToken cancellationToken) =>
+        await FinishRunAsync(runId, owner: null, status, error, clusterStatus, cancellationToken);
+
+    /// <summary>
+    /// Records the outcome of the attempt <paramref name="owner"/> executes and releases the cluster, only while that
+    /// attempt still owns the run (it is Running, claimed by this agent at this attempt). False when the run was
+    /// taken over meanwhile (this agent's heartbeat went stale): then nothing is written.
+    /// </summary>
+    public async Task<bool> FinishRunAsync(long runId, RunOwner? owner, RunStatus status, string? error, ClusterStatus? clusterStatus, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
-        await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
+        var query = db.Runs.Where(r => r.Id == runId);
+        if (owner is not null)
+        {
+            query = query.Where(r => r.Status == RunStatus.Running && r.ClaimedBy == owner.Agent && r.Attempt == owner.Attempt);
+        }
+
+        var finished = await query.ExecuteUpdateAsync(s => s
             .SetProperty(r => r.Status, status)
             .SetProperty(r => r.Error, error)
             .SetProperty(r => r.FinishedAt, now), cancellationToken);
+        if (finished != 1)
+        {
+            await tx.RollbackAsync(cancellationToken);
+            return false;
+        }
+
         var clusterId = await db.Runs.Where(r => r.Id == runId).Select(r => r.ClusterId).SingleAsync(cancellationToken);
         await db.Clusters.Where(c => c.Id == clusterId && c.ActiveRunId == runId).ExecuteUpdateAsync(s => s
             .SetProperty(c => c.ActiveRunId, (long?)null)
             .SetProperty(c => c.Status, c => clusterStatus ?? c.Status)
             .SetProperty(c => c.UpdatedAt, now), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
         events.Publish(new RunStatusEvent(runId, status, error));
+        return true;
+    }
+
+    /// <summary>What the executing agent should do next: continue, stop because an operator cancelled, or stop because the run was taken over.</summary>
+    public async Task<RunControl> ReadControlAsync(long runId, RunOwner owner, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
+            .Select(r => new { r.Status, r.ClaimedBy, r.Attempt, r.CancelRequestedAt })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (row is null || row.Status != RunStatus.Running || row.ClaimedBy != owner.Agent || row.Attempt != owner.Attempt)
+        {
+            return RunControl.LostOwnership;
+        }
+
+        return row.CancelRequestedAt is null ? RunControl.Continue : RunControl.CancelRequested;
     }
 
     public async Task SetStepStatusAsync(long runId, int ordinal, string key, StepStatus status, CancellationToken cancellationToken)

@@ -16,7 +16,8 @@ public static class ApiEndpoints
             .MapClustersEndpoints()
             .MapRunsEndpoints()
             .MapRunTextLogEndpoint()
-            .MapTokensEndpoints();
+            .MapTokensEndpoints()
+            .MapAgentsEndpoints();
         app.MapDiagnoseEndpoints();
         return app;
     }

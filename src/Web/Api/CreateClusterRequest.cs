@@ -11,7 +11,10 @@ public sealed record CreateClusterRequest
 
     public IReadOnlyList<ClusterHostRequest> Hosts { get; init; } = [];
 
-    public ClusterDraft ToDraft() => new(Name, Spec ?? new ClusterSpec(), (Hosts ?? []).Select(h => new HostRoles(h.HostId, (h.Roles ?? []).ToHashSet())).ToList());
+    /// <summary>Network zone to pin the cluster to ("dmz"): only agents serving that zone run its jobs. Empty: any agent.</summary>
+    public string? Zone { get; init; }
+
+    public ClusterDraft ToDraft() => new(Name, Spec ?? new ClusterSpec(), (Hosts ?? []).Select(h => new HostRoles(h.HostId, (h.Roles ?? []).ToHashSet())).ToList(), Zone);
 }
 
 /// <summary>A host of the inventory and its roles in the cluster (e.g. ["control-plane", "etcd"]).</summary>

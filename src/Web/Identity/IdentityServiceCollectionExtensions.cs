@@ -18,12 +18,21 @@ public static class IdentityServiceCollectionExtensions
     {
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
 
-        services.AddDbContext<KubeHaIdentityDbContext>((sp, db) =>
+        // The context type follows the store: each provider has its own migrations, bound to its own context type.
+        services.AddScoped<KubeHaIdentityDbContext>(sp =>
         {
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            if (database.Provider == DatabaseProvider.PostgreSql)
+            {
+                return new PostgreSqlIdentityDbContext(new DbContextOptionsBuilder<PostgreSqlIdentityDbContext>()
+                    .UseKubeHaPostgreSql(database.ConnectionString!, pg => pg.MigrationsHistoryTable(KubeHaIdentityDbContext.MigrationsHistoryTable))
+                    .Options);
+            }
+
             var data = sp.GetRequiredService<IOptions<DataDirectoryOptions>>().Value;
-            db.UseSqlite(
-                $"Data Source={data.DatabasePath};Default Timeout=30",
-                sqlite => sqlite.MigrationsHistoryTable(KubeHaIdentityDbContext.MigrationsHistoryTable));
+            return new KubeHaIdentityDbContext(new DbContextOptionsBuilder<KubeHaIdentityDbContext>()
+                .UseSqlite(KubeHaDbContextFactory.SqliteConnectionString(data), sqlite => sqlite.MigrationsHistoryTable(KubeHaIdentityDbContext.MigrationsHistoryTable))
+                .Options);
         });
 
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations().ValidateOnStart();

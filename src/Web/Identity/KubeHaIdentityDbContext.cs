@@ -6,13 +6,26 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KubeHa.Web.Identity;
 
 /// <summary>
-/// Users, roles and API tokens. Lives in Web because Core stays free of ASP.NET Core; shares the catalog's SQLite
-/// file, with its own migrations history table.
+/// Users, roles and API tokens. Lives in Web because Core stays free of ASP.NET Core; shares the catalog's database
+/// (SQLite file or PostgreSQL), with its own migrations history table.
 /// </summary>
-public sealed class KubeHaIdentityDbContext(DbContextOptions<KubeHaIdentityDbContext> options)
-    : IdentityDbContext<KubeHaUser>(options)
+public class KubeHaIdentityDbContext : IdentityDbContext<KubeHaUser>
 {
     public const string MigrationsHistoryTable = "__EFMigrationsHistory_Identity";
+
+    public KubeHaIdentityDbContext(DbContextOptions<KubeHaIdentityDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For <see cref="PostgreSqlIdentityDbContext"/>, which keeps migrations of its own.</summary>
+    protected KubeHaIdentityDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    /// <summary>SQLite has no native DateTimeOffset: UTC ticks, as in the catalog.</summary>
+    protected virtual bool StoresDateTimeOffsetAsTicks => true;
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
@@ -28,10 +41,12 @@ public sealed class KubeHaIdentityDbContext(DbContextOptions<KubeHaIdentityDbCon
             e.HasIndex(t => t.Hash).IsUnique();
             e.HasOne<KubeHaUser>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Cascade);
 
-            // UTC ticks, as in the catalog: SQLite has no native DateTimeOffset.
-            e.Property(t => t.CreatedAt).HasConversion<DateTimeOffsetToBinaryConverter>();
-            e.Property(t => t.LastUsedAt).HasConversion<DateTimeOffsetToBinaryConverter>();
-            e.Property(t => t.RevokedAt).HasConversion<DateTimeOffsetToBinaryConverter>();
+            if (StoresDateTimeOffsetAsTicks)
+            {
+                e.Property(t => t.CreatedAt).HasConversion<DateTimeOffsetToBinaryConverter>();
+                e.Property(t => t.LastUsedAt).HasConversion<DateTimeOffsetToBinaryConverter>();
+                e.Property(t => t.RevokedAt).HasConversion<DateTimeOffsetToBinaryConverter>();
+            }
         });
     }
 }

@@ -58,12 +58,12 @@ internal sealed class LedgerDatabase : IAsyncDisposable
         return new LedgerDatabase(dir, factory);
     }
 
-    public RunExecutor Executor(IHostShellFactory shells, ProvisioningOptions? options = null, IPlanCatalog? plans = null) => new(
+    public RunExecutor Executor(IHostShellFactory shells, ProvisioningOptions? options = null, IPlanCatalog? plans = null, RunCancellations? cancellations = null) => new(
         Ledger,
         plans ?? new PlanCatalog(new ReadyApi()),
         shells,
         Secrets,
-        new RunCancellations(),
+        cancellations ?? new RunCancellations(),
         Options.Create(options ?? new ProvisioningOptions { RetryDelay = TimeSpan.Zero, VerifyTimeout = TimeSpan.FromSeconds(5) }),
         NullLogger<RunExecutor>.Instance);
 

@@ -158,27 +158,52 @@ public sealed class RunExecutorLedgerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExecuteAsync_CancelledDuringCommand_StopsPromptlyAndReleasesCluster()
+    public async Task ExecuteAsync_CancelledByOperatorDuringCommand_StopsPromptlyAndReleasesCluster()
     {
         var clusterId = await _db.AddClusterAsync(Spec, Roles);
         var run = await _db.Ledger.CreateRunAsync(clusterId, new PlanCatalog(null!).Get(PlanCatalog.Create), null, null, default);
-        using var cts = new CancellationTokenSource();
+        var cancellations = new RunCancellations();
         var shells = new DryRunHostShellFactory((_, script) =>
         {
             if (script.StartsWith("modprobe", StringComparison.Ordinal))
             {
-                cts.Cancel();
+                cancellations.Cancel(run.Id); // what the scheduler's CancelAsync does in the executing process
             }
 
             return null;
         });
 
-        await _db.Executor(shells).ExecuteAsync(run.Id, "agent", cts.Token);
+        await _db.Executor(shells, cancellations: cancellations).ExecuteAsync(run.Id, "agent", default);
 
         var cancelled = await LoadRunAsync(run.Id);
         Assert.Equal(RunStatus.Cancelled, cancelled.Status);
         Assert.Equal(StepStatus.Succeeded, cancelled.Steps.Single(s => s.Key == "check-preflight").Status);
         Assert.Equal(StepStatus.Pending, cancelled.Steps.Single(s => s.Key == "init-first-control-plane").Status);
+        Assert.Null(await ActiveRunAsync(clusterId));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_AgentStopsDuringCommand_InterruptedPromptlyAndReleasesCluster()
+    {
+        var clusterId = await _db.AddClusterAsync(Spec, Roles);
+        var run = await _db.Ledger.CreateRunAsync(clusterId, new PlanCatalog(null!).Get(PlanCatalog.Create), null, null, default);
+        using var shutdown = new CancellationTokenSource();
+        var shells = new DryRunHostShellFactory((_, script) =>
+        {
+            if (script.StartsWith("modprobe", StringComparison.Ordinal))
+            {
+                shutdown.Cancel(); // the job's token: Hangfire cancels it when the agent shuts down
+            }
+
+            return null;
+        });
+
+        await _db.Executor(shells).ExecuteAsync(run.Id, "agent", shutdown.Token);
+
+        var interrupted = await LoadRunAsync(run.Id);
+        Assert.Equal(RunStatus.Interrupted, interrupted.Status);
+        Assert.Equal(InterruptedRunRecovery.Reason, interrupted.Error);
+        Assert.Equal(StepStatus.Pending, interrupted.Steps.Single(s => s.Key == "init-first-control-plane").Status);
         Assert.Null(await ActiveRunAsync(clusterId));
     }
 

@@ -37,6 +37,7 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["GET /admin/users"] = Need.Admin,
         ["GET /admin/tokens"] = Need.Admin,
         ["GET /admin/audit"] = Need.Admin,
+        ["GET /agents"] = Need.Operator,
         ["GET /account/login"] = Need.Anonymous,
         ["GET /account/denied"] = Need.Viewer,
 
@@ -84,6 +85,7 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["POST /api/v1/tokens/"] = Need.Admin,
         ["DELETE /api/v1/tokens/{id:int}"] = Need.Admin,
         ["POST /api/v1/diagnose/kubeadm"] = Need.Viewer,
+        ["GET /api/v1/agents/"] = Need.Operator,
     };
 
     /// <summary>The least access each method of /hubs/kubeha needs (a new method fails the tests until listed here).</summary>

@@ -16,6 +16,41 @@ namespace KubeHa.Core.Persistence.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("KubeHa.Core.Agents.AgentRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HeartbeatAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Machine")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Queues")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StoppedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Agents", (string)null);
+                });
+
             modelBuilder.Entity("KubeHa.Core.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -108,6 +143,10 @@ namespace KubeHa.Core.Persistence.Migrations
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Zone")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
@@ -385,6 +424,8 @@ namespace KubeHa.Core.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("ClusterId", "Status");
+
+                    b.HasIndex("Status", "ClaimedBy");
 
                     b.ToTable("Runs");
                 });

@@ -18,6 +18,9 @@ public sealed class ClusterWizardModel
 
     public string Name { get; set; } = "";
 
+    /// <summary>Network zone to pin the cluster to; empty: any agent.</summary>
+    public string Zone { get; set; } = "";
+
     public string KubernetesVersion { get; set; } = Defaults.KubernetesVersion;
 
     public EtcdTopology EtcdTopology { get; set; } = Defaults.EtcdTopology;
@@ -102,13 +105,13 @@ public sealed class ClusterWizardModel
             .OrderBy(h => h.Roles.Contains(NodeRole.ControlPlane) ? 0 : 1)
             .Select(h => new HostRoles(h.Id, h.Roles))
             .ToList();
-        return new ClusterDraft(Name.Trim(), ToSpec(), picked);
+        return new ClusterDraft(Name.Trim(), ToSpec(), picked, string.IsNullOrWhiteSpace(Zone) ? null : Zone.Trim());
     }
 
     /// <summary>The wizard step that shows a validation field.</summary>
     public static int StepOf(string field) => field switch
     {
-        "name" or "kubernetesVersion" or "bootstrapTokenTtlHours" => BasicsStep,
+        "name" or "kubernetesVersion" or "bootstrapTokenTtlHours" or "zone" => BasicsStep,
         "controlPlaneEndpointHost" or "controlPlaneEndpointPort" or "virtualIp" or "virtualRouterId" or "ingressForwarding" => TopologyStep,
         "podSubnet" or "serviceSubnet" => NetworkStep,
         _ => HostsStep,
