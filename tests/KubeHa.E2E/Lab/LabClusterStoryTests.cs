@@ -115,32 +115,33 @@ public sealed class LabClusterStoryTests(BrowserFixture browser, ITestOutputHelp
         await Screenshots.SaveAsync(page, "lab-wizard-5-review");
         await page.ByTestId("wizard-create").ClickAsync();
 
-        // The run view: record every log line the page renders, with the run's status at that moment (a virtualised
-        // log only keeps the lines in view, so the observer sees them as they arrive rather than looking afterwards).
+        // The run view: record every log line the page renders, with the run's status at that moment. The log is
+        // virtualised (only the lines in view exist, and Blazor reuses their elements), so after every DOM change the
+        // rendered lines are read by their sequence number rather than looked for afterwards.
         await page.WaitForURLAsync(new Regex("/runs/\\d+$"));
         var started = clock.Elapsed;
         await page.Locator("html[data-circuit=ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await page.EvaluateAsync("""
             () => {
                 window.__kubehaSamePage = true;
-                window.__kubehaLines = [];
-                const record = el => window.__kubehaLines.push({
-                    host: el.querySelector('.host')?.textContent ?? '',
-                    step: el.querySelector('.step')?.textContent ?? '',
-                    text: el.textContent,
-                    status: document.querySelector('[data-testid=run-status]')?.getAttribute('data-status') ?? '' });
-                document.querySelectorAll('[data-testid=log-line]').forEach(record);
-                new MutationObserver(changes => changes.forEach(c => c.addedNodes.forEach(n => {
-                    if (n.nodeType !== 1) return;
-                    if (n.matches('[data-testid=log-line]')) record(n);
-                    n.querySelectorAll?.('[data-testid=log-line]').forEach(record);
-                }))).observe(document.body, { childList: true, subtree: true });
+                window.__kubehaLines = new Map();
+                const scan = () => {
+                    const status = document.querySelector('[data-testid=run-status]')?.getAttribute('data-status') ?? '';
+                    document.querySelectorAll('[data-testid=log-line]').forEach(el => {
+                        const seq = el.getAttribute('data-seq');
+                        if (!window.__kubehaLines.has(seq)) {
+                            window.__kubehaLines.set(seq, { host: el.querySelector('.host')?.textContent ?? '', text: el.textContent, status });
+                        }
+                    });
+                };
+                scan();
+                new MutationObserver(scan).observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['data-seq'] });
             }
             """);
 
         // kubeadm join output of a joining host (not node1, which runs init) appears while the run is still running.
         const string joinSeen = """
-            () => window.__kubehaLines.some(l => l.status === 'running' && ['node2', 'node3', 'node4'].includes(l.host)
+            () => [...window.__kubehaLines.values()].some(l => l.status === 'running' && ['node2', 'node3', 'node4'].includes(l.host)
                 && /\[preflight\]|\[kubelet-start\]|\[control-plane-join\]|has joined the cluster/.test(l.text))
             """;
         var runId = long.Parse(new Uri(page.Url).Segments[^1]);
@@ -155,7 +156,7 @@ public sealed class LabClusterStoryTests(BrowserFixture browser, ITestOutputHelp
         Assert.True(await page.ByTestId("run-status").GetAttributeAsync("data-status") == "succeeded", await DescribeRunAsync(runId));
         output.WriteLine($"run succeeded {clock.Elapsed - started} after it started");
         var joined = await page.EvaluateAsync<string[]>("""
-            () => window.__kubehaLines.filter(l => l.status === 'running' && /has joined the cluster/.test(l.text)).map(l => l.host)
+            () => [...window.__kubehaLines.values()].filter(l => l.status === 'running' && /has joined the cluster/.test(l.text)).map(l => l.host)
             """);
         output.WriteLine($"'has joined the cluster' rendered live for: {string.Join(", ", joined.Distinct())}");
         Assert.True(await page.EvaluateAsync<bool>("() => window.__kubehaSamePage === true"), "The run view reloaded instead of updating live.");
@@ -183,6 +184,8 @@ public sealed class LabClusterStoryTests(BrowserFixture browser, ITestOutputHelp
         await Expect(page.ByTestId("vip-chip")).ToHaveCountAsync(1);
         await Expect(ApiserverPod(page, "node2")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = Ms(LiveTimeout) });
         await Expect(page.ByTestId("api-error")).ToHaveCountAsync(0);
+        await Expect(page.ByTestId("cluster-status")).ToHaveAttributeAsync("data-status", "Healthy");
+        await Expect(page.ByTestId("cluster-degraded")).ToHaveCountAsync(0);
         await page.EvaluateAsync("() => { window.__kubehaSamePage = true; }");
         await Screenshots.SaveAsync(page, "lab-dashboard-healthy");
 
@@ -193,15 +196,20 @@ public sealed class LabClusterStoryTests(BrowserFixture browser, ITestOutputHelp
         await Expect(page.Locator("[data-testid=backend-chip][data-backend=kube-apiserver][data-state=Up]")).ToHaveCountAsync(4);
         await Expect(ApiserverPod(page, "node2")).ToHaveAttributeAsync("data-ready", "false", new() { Timeout = Ms(LiveTimeout) });
         await Expect(NodeStatus(page, "node2")).ToHaveAttributeAsync("data-ready", "true"); // the kubelet still reports
+        await Expect(page.ByTestId("cluster-status")).ToHaveAttributeAsync("data-status", "Degraded");
+        await Expect(page.ByTestId("cluster-degraded")).ToContainTextAsync("node5: node2 DOWN");
         await Screenshots.SaveAsync(page, "lab-dashboard-apiserver-down");
 
         // Then its kubelet stops: node2 turns NotReady; the other nodes stay Ready.
         await _lab.FaultAsync("node2", LabFault.KubeletStopped, cts.Token);
         await Expect(NodeStatus(page, "node2")).ToHaveAttributeAsync("data-ready", "false", new() { Timeout = Ms(LiveTimeout) });
         await Expect(page.Locator("[data-testid=node-status][data-ready=true]")).ToHaveCountAsync(3);
+        await Expect(page.ByTestId("cluster-degraded")).ToContainTextAsync("node2 NotReady");
+        await Expect(page.Locator("[data-testid=etcd-member][data-healthy=true]")).ToHaveCountAsync(3); // static pods outlive the kubelet
         Assert.True(await page.EvaluateAsync<bool>("() => window.__kubehaSamePage === true"), "The dashboard reloaded instead of updating live.");
         await Screenshots.SaveAsync(page, "lab-dashboard-degraded");
         output.WriteLine($"story done after {clock.Elapsed}");
+        await page.Context.CloseAsync(); // before the app stops, so no circuit renders into a disposed container
     }
 
     private static ILocator HostRow(IPage page, string name) => page.Row("wizard-host-name", name);
