@@ -166,7 +166,8 @@ public sealed class LabClusterStoryTests(BrowserFixture browser, ITestOutputHelp
         // The dashboard: every node Ready, every API backend UP on both balancers, three healthy etcd members, the VIP
         // holder the lab really gives the address to.
         var clusterId = (await _app.Services.GetRequiredService<ClusterCatalog>().ListAsync(default)).Single(c => c.Name == "lab-ha").Id;
-        await page.GotoReadyAsync($"clusters/{clusterId}");
+        await page.ByTestId("run-cluster").ClickAsync();
+        await page.WaitForURLAsync(new Regex($"/clusters/{clusterId}$"));
         var live = new LocatorAssertionsToHaveCountOptions { Timeout = Ms(LiveTimeout) };
         foreach (var node in Nodes)
         {
