@@ -51,6 +51,48 @@ public sealed class ClusterHostProbeTests
         Assert.True(Assert.Single(etcd.Members).Healthy);
     }
 
+    [Fact]
+    public async Task ReadEtcdAsync_EtcdContainerAndHostEtcdctl_AsksTheContainer()
+    {
+        // A control plane with a host etcdctl that cannot reach the member (as on the lab, where :2379 is no real etcd)
+        // and an etcd container whose etcdctl answers: the dashboard asks the container, as the verify step does. The
+        // probe's script runs in a real bash, with crictl and etcdctl as shell functions.
+        const string stubs = """
+            crictl() {
+              while [[ $1 == --runtime-endpoint ]]; do shift 2; done
+              case $1 in
+                ps) echo 0123456789abc ;;
+                exec) shift 2
+                  if [[ " $* " == *" member list "* ]]; then echo "8e9e05c52164694d, started, cp1, https://10.0.0.1:2380, https://10.0.0.1:2379, false"
+                  else echo "https://10.0.0.1:2379 is healthy: successfully committed proposal: took = 1.2ms"; fi ;;
+              esac
+            }
+            etcdctl() { echo 'context deadline exceeded' >&2; return 1; }
+
+            """;
+        var shells = new ScriptedShells { Run = script => BashAsync(stubs + script) };
+        await using var probe = new ClusterHostProbe(shells, TimeProvider.System);
+
+        var etcd = await probe.ReadEtcdAsync(new ClusterSpec(), [new(1, "cp1", "10.0.0.1", new HashSet<NodeRole> { NodeRole.ControlPlane })], CancellationToken.None);
+
+        Assert.Null(etcd.Error);
+        var member = Assert.Single(etcd.Members);
+        Assert.Equal("cp1", member.Name);
+        Assert.True(member.Healthy);
+    }
+
+    private static async Task<RemoteCommandResult> BashAsync(string script)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/bash") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var bash = System.Diagnostics.Process.Start(start)!;
+        await bash.StandardInput.WriteAsync(script);
+        bash.StandardInput.Close();
+        var output = bash.StandardOutput.ReadToEndAsync();
+        var error = bash.StandardError.ReadToEndAsync();
+        await bash.WaitForExitAsync();
+        return new RemoteCommandResult(bash.ExitCode, await output, await error);
+    }
+
     private sealed class ScriptedShells : IHostShellFactory
     {
         public bool Hang { get; set; }
@@ -58,6 +100,9 @@ public sealed class ClusterHostProbeTests
         public HashSet<int> Unreachable { get; } = [];
 
         public string Output { get; init; } = "";
+
+        /// <summary>When set, scripts run in this bash (a real process) instead of answering <see cref="Output"/>.</summary>
+        public Func<string, Task<RemoteCommandResult>>? Run { get; init; }
 
         public int Opened { get; private set; }
 
@@ -89,7 +134,7 @@ public sealed class ClusterHostProbeTests
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
 
-            return new RemoteCommandResult(0, owner.Output, string.Empty);
+            return owner.Run is { } run ? await run(script) : new RemoteCommandResult(0, owner.Output, string.Empty);
         }
 
         public Task<RemoteCommandResult> ReadAsRootAsync(string script, CancellationToken cancellationToken)

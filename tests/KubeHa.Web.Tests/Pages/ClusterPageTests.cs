@@ -5,7 +5,9 @@ using KubeHa.Core.Clusters;
 using KubeHa.Core.Clusters.Health;
 using KubeHa.Core.Kubernetes;
 using KubeHa.Core.LoadBalancing;
+using KubeHa.Core.Persistence;
 using KubeHa.Web.Components.Pages.Clusters;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeHa.Web.Tests.Pages;
@@ -59,6 +61,34 @@ public sealed class ClusterPageTests : IAsyncLifetime
         page.WaitForAssertion(() => Assert.Equal("Down", page.Find("[data-server=node2]").GetAttribute("data-state")));
         Assert.Equal("false", page.Find("[data-node=node2]").GetAttribute("data-ready"));
         Assert.Contains("Ready=Unknown", page.Find("[data-testid=nodes-table]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LiveSnapshot_ProvisionedClusterLosesANode_StatusChipTurnsDegradedWithReasons()
+    {
+        var id = await CreateClusterAsync();
+        var factory = _ctx.Services.GetRequiredService<IDbContextFactory<KubeHaDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            await db.Clusters.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ClusterStatus.Healthy));
+        }
+
+        _ctx.RenderProviders();
+        var page = _ctx.Bunit.Render<ClusterPage>(p => p.Add(x => x.ClusterId, id));
+        await _feed.PublishAsync(Snapshot(id, node2Ready: true, node2Backend: "UP"));
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-state=Up]").Count));
+        Assert.Equal("Healthy", page.Find("[data-testid=cluster-status]").GetAttribute("data-status"));
+        Assert.Empty(page.FindAll("[data-testid=cluster-degraded]"));
+
+        await _feed.PublishAsync(Snapshot(id, node2Ready: false, node2Backend: "DOWN"));
+
+        page.WaitForAssertion(() => Assert.Equal("Degraded", page.Find("[data-testid=cluster-status]").GetAttribute("data-status")));
+        Assert.Equal("node2 NotReady · lb1: node2 DOWN", page.Find("[data-testid=cluster-degraded]").TextContent);
+
+        await _feed.PublishAsync(Snapshot(id, node2Ready: true, node2Backend: "UP"));
+
+        page.WaitForAssertion(() => Assert.Equal("Healthy", page.Find("[data-testid=cluster-status]").GetAttribute("data-status")));
+        Assert.Empty(page.FindAll("[data-testid=cluster-degraded]"));
     }
 
     [Fact]

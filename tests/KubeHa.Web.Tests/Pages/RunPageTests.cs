@@ -40,6 +40,7 @@ public sealed class RunPageTests : IAsyncLifetime
         Assert.Contains(steps, s => s.GetAttribute("data-step") == "init-first-control-plane" && s.GetAttribute("data-status") == "failed");
         Assert.Contains(page.FindAll("[data-testid=host-step]"), h => h.GetAttribute("data-host") == "cp1" && h.GetAttribute("data-status") == "failed");
         Assert.Contains("preflight", page.Find("[data-testid=kubeadm-phases]").TextContent, StringComparison.Ordinal);
+        Assert.Matches("^clusters/[0-9]+$", page.Find("[data-testid=run-cluster]").GetAttribute("href")); // its dashboard, not the list
         _ = hostId;
     }
 

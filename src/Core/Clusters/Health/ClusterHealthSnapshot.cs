@@ -24,4 +24,44 @@ public sealed record ClusterHealthSnapshot(
 
     /// <summary>The load-balancer host holding the VIP (keepalived mode), when one does.</summary>
     public string? VipHolder => LoadBalancers.FirstOrDefault(l => l.HoldsVip == true)?.Host;
+
+    /// <summary>
+    /// What makes a provisioned cluster degraded right now, one short phrase each ("node2 NotReady", "lb1: node2
+    /// DOWN", "etcd node3 unhealthy"); empty when every source answered and everything is well.
+    /// </summary>
+    public IReadOnlyList<string> Degradations()
+    {
+        var found = new List<string>();
+        if (Kubernetes.Error is not null)
+        {
+            found.Add("Kubernetes API unreachable");
+        }
+
+        found.AddRange(Kubernetes.Nodes.Where(n => !n.Ready).Select(n => $"{n.Name} NotReady"));
+        foreach (var balancer in LoadBalancers)
+        {
+            if (balancer.Error is not null)
+            {
+                found.Add($"{balancer.Host} unreadable");
+                continue;
+            }
+
+            found.AddRange(balancer.Servers
+                .Where(s => s.Backend == LoadBalancing.HaproxyConfigRenderer.ApiBackend && s.State != LoadBalancing.HaproxyServerState.Up)
+                .Select(s => $"{balancer.Host}: {s.Server} {s.Status}"));
+        }
+
+        if (VirtualIp is not null && LoadBalancers.Count > 0 && LoadBalancers.All(l => l.Error is null && l.HoldsVip is not null) && VipHolder is null)
+        {
+            found.Add($"VIP {VirtualIp} held by no host");
+        }
+
+        if (Etcd.Error is not null)
+        {
+            found.Add("etcd unreadable");
+        }
+
+        found.AddRange(Etcd.Members.Where(m => m.Healthy == false).Select(m => $"etcd {m.Name} unhealthy"));
+        return found;
+    }
 }

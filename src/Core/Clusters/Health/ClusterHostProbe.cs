@@ -90,19 +90,24 @@ public sealed class ClusterHostProbe(IHostShellFactory shells, TimeProvider time
         _open.Clear();
     }
 
+    /// <summary>
+    /// etcdctl from the etcd container first (the one the verify step uses: it ships with the etcd image and matches the
+    /// server's version), else a host etcdctl, else through <c>kubectl exec</c> into the stacked etcd pod.
+    /// </summary>
     private static string EtcdScript(ClusterSpec spec, ClusterMember host, bool external)
     {
         var certs = external
             ? "--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key"
             : "--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key";
         var endpoint = external ? $"https://{host.Address}:2379" : "https://127.0.0.1:2379";
-        var socket = ContainerRuntimes.CriSocket(spec.ContainerRuntime);
+        var crictl = $"crictl --runtime-endpoint {ContainerRuntimes.CriSocket(spec.ContainerRuntime)}";
         var nodeName = (host.Facts?.Hostname ?? host.Name).ToLowerInvariant();
-        var inContainer = external
-            ? $"crictl --runtime-endpoint {socket} exec $(crictl --runtime-endpoint {socket} ps -q --name etcd | head -n1) etcdctl"
-            : $"kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system exec etcd-{nodeName} -- etcdctl";
+        var inPod = $"kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system exec etcd-{nodeName} -- etcdctl";
         return $$"""
-            if command -v etcdctl >/dev/null 2>&1; then e() { etcdctl "$@"; }; else e() { {{inContainer}} "$@"; }; fi
+            c=$({{crictl}} ps -q --name etcd 2>/dev/null | head -n1)
+            if [ -n "$c" ]; then e() { {{crictl}} exec "$c" etcdctl "$@"; }
+            elif command -v etcdctl >/dev/null 2>&1; then e() { etcdctl "$@"; }
+            else e() { {{inPod}} "$@"; }; fi
             export ETCDCTL_API=3
             e --command-timeout=3s --endpoints {{endpoint}} {{certs}} member list || exit $?
             echo '{{HealthMarker}}'
