@@ -9,6 +9,7 @@ using KubeHa.Core.Runs;
 using KubeHa.Core.Security;
 using KubeHa.IntegrationTests.Provisioning.Lab;
 using KubeHa.Testing.PostgreSql;
+using KubeHa.Testing.Processes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,14 +65,14 @@ public sealed class AgentKillOnLabTests(PostgreSqlServer server, ITestOutputHelp
         await using var webScope = web;
         var lab = LabProvisioning.Lab;
         await lab.DownAsync(ct);
-        AgentProcess? first = null, second = null;
+        AppProcess? first = null, second = null;
         try
         {
             var inventory = await lab.UpAsync(5, ct);
             await lab.RunAsync(ct, "profile", "fast");
             var clusterId = await AddLabClusterAsync(catalog, inventory, web.GetRequiredService<ISecretProtector>(), ct);
-            first = AgentProcess.Start("agent-one", environment);
-            second = AgentProcess.Start("agent-two", environment);
+            first = AppProcess.StartAgent("agent-one", environment);
+            second = AppProcess.StartAgent("agent-two", environment);
             var runId = await web.GetRequiredService<IRunScheduler>().StartAsync(clusterId, PlanCatalog.Create, null, "lab-test", ct);
 
             var atInit = await PollAsync(catalog, runId, r => r.Steps.Any(s => s.Key == "init-first-control-plane" && s.Status == StepStatus.Succeeded) || r.Status is not (RunStatus.Queued or RunStatus.Running), ct);
@@ -80,7 +81,7 @@ public sealed class AgentKillOnLabTests(PostgreSqlServer server, ITestOutputHelp
             var survivor = victim == first ? second : first;
             Assert.Equal(victim.Name, atInit.ClaimedBy);
             await victim.KillAsync();
-            output.WriteLine($"killed {victim.Name} (pid {victim.ProcessId}) after init; survivor {survivor.Name}");
+            output.WriteLine($"killed {victim.Name} (pid {victim.Pid}) after init; survivor {survivor.Name}");
 
             var done = await PollAsync(catalog, runId, r => r.Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled, ct);
 

@@ -14,11 +14,13 @@ public sealed class AppProcess : IAsyncDisposable
     private const int MaxLines = 2000;
     private readonly Process _process;
     private readonly LinkedList<string> _output = new();
+    private readonly string _workDirectory;
 
-    private AppProcess(Process process, string name)
+    private AppProcess(Process process, string name, string workDirectory)
     {
         _process = process;
         Name = name;
+        _workDirectory = workDirectory;
     }
 
     public string Name { get; }
@@ -55,15 +57,30 @@ public sealed class AppProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts <c>dotnet <paramref name="dll"/></c> with only the given settings added to the environment.</summary>
+    /// <summary>
+    /// A real standalone agent (src/Agent) named <paramref name="name"/>, configured through the environment as
+    /// docker-compose configures it.
+    /// </summary>
+    public static AppProcess StartAgent(string name, IReadOnlyDictionary<string, string> environment) =>
+        Start(name, BuiltDll("Agent", "KubeHa.Agent.dll"), new Dictionary<string, string>(environment)
+        {
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["KubeHa__Agent__Name"] = name,
+        });
+
+    /// <summary>
+    /// Starts <c>dotnet <paramref name="dll"/></c> in a fresh working directory (relative paths such as the default data
+    /// directory land there, never in the build output) with the given settings added to the environment.
+    /// </summary>
     public static AppProcess Start(string name, string dll, IReadOnlyDictionary<string, string> environment)
     {
+        var workDirectory = Directory.CreateTempSubdirectory("kubeha-proc-").FullName;
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workDirectory,
         };
         info.ArgumentList.Add(dll);
         foreach (var (key, value) in environment)
@@ -72,7 +89,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {dll}");
-        var app = new AppProcess(process, name);
+        var app = new AppProcess(process, name, workDirectory);
         process.OutputDataReceived += (_, e) => app.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -132,6 +149,14 @@ public sealed class AppProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+        try
+        {
+            Directory.Delete(_workDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left in /tmp.
+        }
     }
 
     private void Keep(string? line)
