@@ -210,12 +210,30 @@ public sealed class RunLedger(IDbContextFactory<KubeHaDbContext> dbFactory, RunE
         return row.Attempt;
     }
 
-    /// <summary>Marks a run for cancellation (seen by the executing agent's poll; in-process also signalled directly).</summary>
+    /// <summary>
+    /// Cancels a run. A queued run no agent has started yet is cancelled at once (a compare-and-swap on Queued, so it
+    /// wins or loses cleanly against an agent claiming it; without this, a run queued for a zone with no agent online
+    /// could never be cancelled, and a later claim would start it anyway). A running run is marked for cancellation,
+    /// seen by the executing agent's poll (in-process also signalled directly).
+    /// </summary>
     public async Task<bool> RequestCancelAsync(long runId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
-        return await db.Runs.Where(r => r.Id == runId && (r.Status == RunStatus.Running || r.Status == RunStatus.Queued))
+        const string NeverStarted = "Cancelled before an agent started it.";
+        var cancelledQueued = await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Queued)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, RunStatus.Cancelled)
+                .SetProperty(r => r.Error, NeverStarted)
+                .SetProperty(r => r.CancelRequestedAt, now)
+                .SetProperty(r => r.FinishedAt, now), cancellationToken);
+        if (cancelledQueued == 1)
+        {
+            events.Publish(new RunStatusEvent(runId, RunStatus.Cancelled, NeverStarted));
+            return true;
+        }
+
+        return await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.CancelRequestedAt, now), cancellationToken) == 1;
     }
 

@@ -158,6 +158,34 @@ public sealed class RunExecutorLedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RequestCancelAsync_QueuedRunNoAgentStarted_CancelledAtOnceAndNeverClaimed()
+    {
+        var clusterId = await _db.AddClusterAsync(new ClusterSpec { LoadBalancerMode = LoadBalancerMode.NodeLocal }, [("n1", NodeRole.ControlPlane)]);
+        var run = await _db.Ledger.CreateRunAsync(clusterId, new PlanCatalog(null!).Get(PlanCatalog.Create), null, "op", default);
+        using var watch = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var statuses = _db.Events.SubscribeAsync(run.Id, watch.Token).GetAsyncEnumerator(watch.Token);
+        var next = statuses.MoveNextAsync();
+
+        Assert.True(await _db.Ledger.RequestCancelAsync(run.Id, default));
+
+        Assert.True(await next);
+        var published = Assert.IsType<RunStatusEvent>(statuses.Current);
+        Assert.Equal(RunStatus.Cancelled, published.Status);
+        await using (var db = await _db.Factory.CreateDbContextAsync())
+        {
+            var stored = await db.Runs.SingleAsync(r => r.Id == run.Id);
+            Assert.Equal(RunStatus.Cancelled, stored.Status);
+            Assert.NotNull(stored.FinishedAt);
+            Assert.Null((await db.Clusters.SingleAsync(c => c.Id == clusterId)).ActiveRunId);
+        }
+
+        // The job delivered later (an agent of the zone comes online) must not start it.
+        Assert.False(await _db.Ledger.TryClaimAsync(run.Id, "late-agent", attempt: 1, default));
+        Assert.False(await _db.Ledger.RequestCancelAsync(run.Id, default));
+        await statuses.DisposeAsync();
+    }
+
+    [Fact]
     public async Task ExecuteAsync_CancelledByOperatorDuringCommand_StopsPromptlyAndReleasesCluster()
     {
         var clusterId = await _db.AddClusterAsync(Spec, Roles);
