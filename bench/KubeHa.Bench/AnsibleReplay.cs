@@ -8,6 +8,9 @@ using KubeHa.Lab;
 
 namespace KubeHa.Bench;
 
+/// <summary>An ansible-playbook run: wall time, exit code, the end of its output, its version, the commands' critical path.</summary>
+public sealed record AnsibleRun(TimeSpan Wall, int ExitCode, string Tail, string Version, TimeSpan CommandCriticalPath);
+
 /// <summary>One step of a recorded run: its hosts in order, each with the scripts KubeHa sent it.</summary>
 public sealed record ReplayStep(string Key, Fanout Fanout, IReadOnlyList<(string Host, IReadOnlyList<RecordedCommand> Commands)> Hosts);
 
@@ -111,9 +114,9 @@ public static class AnsibleReplay
     }
 
     /// <summary>Runs the playbook; returns wall time, exit code and the tail of its output.</summary>
-    public static async Task<(TimeSpan Wall, int ExitCode, string Tail, string Version)> RunAsync(string dir, int forks, CancellationToken ct)
+    public static async Task<AnsibleRun> RunAsync(string dir, IReadOnlyList<ReplayStep> steps, int forks, CancellationToken ct)
     {
-        var version = (await RunProcessAsync("ansible-playbook", ["--version"], dir, new Dictionary<string, string>(), ct)).Output.Split('\n')[0].Trim();
+        var version = (await RunProcessAsync("ansible-playbook", ["--version"], dir, new Dictionary<string, string>(), ct)).Stdout.Split('\n')[0].Trim();
         var env = new Dictionary<string, string>
         {
             ["ANSIBLE_PIPELINING"] = "True",
@@ -123,16 +126,100 @@ public static class AnsibleReplay
             ["ANSIBLE_LOCAL_TEMP"] = Path.Combine(dir, "tmp"),
             ["ANSIBLE_NOCOLOR"] = "1",
             ["ANSIBLE_DISPLAY_SKIPPED_HOSTS"] = "False",
+            ["ANSIBLE_STDOUT_CALLBACK"] = "json", // per-item start/end/delta as measured on the host
         };
         var clock = Stopwatch.StartNew();
-        var (code, output) = await RunProcessAsync("ansible-playbook", ["-i", "inventory.yml", "-f", forks.ToString(CultureInfo.InvariantCulture), "replay.yml"], dir, env, ct);
+        var (code, stdout, stderr) = await RunProcessAsync("ansible-playbook", ["-i", "inventory.yml", "-f", forks.ToString(CultureInfo.InvariantCulture), "replay.yml"], dir, env, ct);
         var wall = clock.Elapsed;
-        File.WriteAllText(Path.Combine(dir, $"ansible-forks{forks}.log"), output);
-        var tail = string.Join('\n', output.Split('\n').TakeLast(25));
-        return (wall, code, tail, version);
+        var tail = string.Join('\n', (stderr + "\n" + Failures(stdout)).Split('\n').Where(l => l.Length > 0).TakeLast(25));
+        return new AnsibleRun(wall, code, tail, version, CriticalPath(stdout, steps));
     }
 
-    private static async Task<(int Code, string Output)> RunProcessAsync(string file, string[] args, string dir, Dictionary<string, string> env, CancellationToken ct)
+    /// <summary>
+    /// The commands' own run time on the critical path, from the deltas each host measured around each script:
+    /// per step, the slowest host's sum (all hosts of a one-at-a-time step in turn). What no orchestrator can go below.
+    /// </summary>
+    public static TimeSpan CriticalPath(string json, IReadOnlyList<ReplayStep> steps)
+    {
+        var perStepHost = new Dictionary<(string Step, string Host), TimeSpan>();
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            foreach (var play in doc.RootElement.GetProperty("plays").EnumerateArray())
+            {
+                foreach (var task in play.GetProperty("tasks").EnumerateArray())
+                {
+                    var step = task.GetProperty("task").GetProperty("name").GetString()!;
+                    foreach (var host in task.GetProperty("hosts").EnumerateObject())
+                    {
+                        if (!host.Value.TryGetProperty("results", out var results))
+                        {
+                            continue;
+                        }
+
+                        foreach (var item in results.EnumerateArray())
+                        {
+                            if (item.TryGetProperty("delta", out var delta) && TimeSpan.TryParse(delta.GetString(), CultureInfo.InvariantCulture, out var d))
+                            {
+                                perStepHost[(step, host.Name)] = perStepHost.GetValueOrDefault((step, host.Name)) + d;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var total = TimeSpan.Zero;
+        foreach (var step in steps)
+        {
+            var times = perStepHost.Where(p => p.Key.Step == step.Key).Select(p => p.Value).ToList();
+            if (times.Count > 0)
+            {
+                total += step.Fanout == Fanout.OneAtATime ? times.Aggregate(TimeSpan.Zero, (a, b) => a + b) : times.Max();
+            }
+        }
+
+        return total;
+    }
+
+    private static string Failures(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var lines = new List<string>();
+            foreach (var task in doc.RootElement.GetProperty("plays").EnumerateArray().SelectMany(p => p.GetProperty("tasks").EnumerateArray()))
+            {
+                foreach (var host in task.GetProperty("hosts").EnumerateObject())
+                {
+                    if (host.Value.TryGetProperty("results", out var results))
+                    {
+                        foreach (var item in results.EnumerateArray().Where(i => i.TryGetProperty("failed", out var f) && f.GetBoolean()))
+                        {
+                            var err = item.TryGetProperty("stderr", out var e) ? e.GetString() : "";
+                            lines.Add($"{task.GetProperty("task").GetProperty("name").GetString()} {host.Name} rc={(item.TryGetProperty("rc", out var rc) ? rc.ToString() : "?")}: {err?.Split('\n').LastOrDefault()}");
+                        }
+                    }
+                    else if (host.Value.TryGetProperty("msg", out var msg))
+                    {
+                        lines.Add($"{host.Name}: {msg}");
+                    }
+                }
+            }
+
+            return string.Join('\n', lines.Take(10));
+        }
+        catch (JsonException)
+        {
+            return json.Length > 2000 ? json[^2000..] : json;
+        }
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunProcessAsync(string file, string[] args, string dir, Dictionary<string, string> env, CancellationToken ct)
     {
         var psi = new ProcessStartInfo(file) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
@@ -149,7 +236,7 @@ public static class AnsibleReplay
         var stdout = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = p.StandardError.ReadToEndAsync(ct);
         await p.WaitForExitAsync(ct);
-        return (p.ExitCode, await stdout + await stderr);
+        return (p.ExitCode, await stdout, await stderr);
     }
 
     /// <summary>A YAML double-quoted scalar (JSON string syntax is valid YAML).</summary>

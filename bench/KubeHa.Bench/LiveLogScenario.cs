@@ -92,7 +92,7 @@ public static class LiveLogScenario
                 await page.WaitForFunctionAsync($"() => +document.querySelector(\"[data-testid='run-log']\").getAttribute('data-last-seq') >= {lastSeq}", null, new() { Timeout = 120_000 });
                 var state = await page.EvaluateAsync<JsonElement>("""
                     () => { const l = document.querySelector("[data-testid='run-log']");
-                      return { samples: window.__khb.samples, seen: window.__khb.seen, contiguous: l.getAttribute('data-contiguous'),
+                      return { samples: window.__khb.samples.map(s => [s[0], s[1]]), seen: Object.entries(window.__khb.seen).map(([q, t]) => [+q, t]), contiguous: l.getAttribute('data-contiguous'),
                                count: +l.getAttribute('data-line-count'), first: +l.getAttribute('data-first-seq'), last: +l.getAttribute('data-last-seq') }; }
                     """);
                 var samples = state.GetProperty("samples").EnumerateArray().Select(s => (T: s[0].GetDouble(), Seq: s[1].GetInt64())).ToList();
@@ -110,11 +110,11 @@ public static class LiveLogScenario
                     }
                 }
 
-                foreach (var seen in state.GetProperty("seen").EnumerateObject())
+                foreach (var seen in state.GetProperty("seen").EnumerateArray())
                 {
-                    if (printed.TryGetValue(long.Parse(seen.Name, CultureInfo.InvariantCulture), out var t0))
+                    if (printed.TryGetValue(seen[0].GetInt64(), out var t0))
                     {
-                        element.Add(seen.Value.GetDouble() - t0);
+                        element.Add(seen[1].GetDouble() - t0);
                     }
                 }
 
