@@ -60,6 +60,7 @@ public static class OverheadScenario
         var caCrt = (await LabCluster.Lab.ExecAsync("node1", "base64 -w0 /etc/kubernetes/pki/ca.crt", ct)).Stdout.Trim();
         var caKey = (await LabCluster.Lab.ExecAsync("node1", "base64 -w0 /etc/kubernetes/pki/ca.key", ct)).Stdout.Trim();
 
+        var floors = new List<(int Forks, TimeSpan Wall, TimeSpan Floor)>();
         foreach (var f in forks)
         {
             var (inventory, _) = await LabCluster.FreshLabAsync(hosts, ct);
@@ -87,26 +88,41 @@ public static class OverheadScenario
                 }
 
                 result.Add($"ansible-playbook forks {f}, wall", wall.TotalSeconds, "s");
-                var target = "≤ 0.2";
                 var ratio = (timing.Wall - verify).TotalSeconds / wall.TotalSeconds;
-                result.Add($"ratio kubeha (without verify) / ansible forks {f}", ratio, "", target, code == 0 ? ratio <= 0.2 : null);
-                result.Add($"ratio kubeha (with verify) / ansible forks {f}", timing.Wall.TotalSeconds / wall.TotalSeconds, "");
-                if (run.CommandCriticalPath > TimeSpan.Zero)
-                {
-                    // Same scripts on identical fresh hosts: the time the commands themselves take (measured on the hosts by
-                    // Ansible) is the floor for both; what is above it is each orchestrator's own cost.
-                    var floor = run.CommandCriticalPath;
-                    result.Add($"forks {f}: commands' own time on the critical path (host-measured)", floor.TotalSeconds, "s");
-                    result.Add($"forks {f}: ansible orchestration overhead (wall - commands)", (wall - floor).TotalSeconds, "s");
-                    result.Add($"forks {f}: kubeha orchestration overhead (wall without verify - commands)", (timing.Wall - verify - floor).TotalSeconds, "s");
-                    var overheadRatio = (timing.Wall - verify - floor).TotalSeconds / (wall - floor).TotalSeconds;
-                    result.Add($"forks {f}: overhead ratio kubeha / ansible", overheadRatio, "", "≤ 0.2", code == 0 ? overheadRatio <= 0.2 : null);
-                }
+                result.Add($"wall ratio kubeha (without verify) / ansible forks {f}", ratio, "", "≤ 0.2", code == 0 ? ratio <= 0.2 : null);
+                result.Add($"wall ratio kubeha (with verify) / ansible forks {f}", timing.Wall.TotalSeconds / wall.TotalSeconds, "");
+                floors.Add((f, wall, run.CommandCriticalPath));
             }
             finally
             {
                 Directory.Delete(dir, recursive: true); // it holds the lab's join token and CA key
             }
+        }
+
+        // Same scripts on identical fresh hosts: the time the commands themselves take is a floor no orchestrator goes
+        // below; what is above it is each orchestrator's own cost. Ansible's hosts measure each script (start/end/delta);
+        // on 2 shared cores an orchestrator's own CPU use also slows the commands, so the smallest floor observed is the
+        // commands' time with the least interference, and it is used for every engine alike.
+        var floor = floors.Where(x => x.Floor > TimeSpan.Zero).Select(x => x.Floor).DefaultIfEmpty(TimeSpan.Zero).Min();
+        if (floor == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        foreach (var (f, wall, measured) in floors)
+        {
+            result.Add($"forks {f}: commands' own time on the critical path, as ansible's hosts measured it", measured.TotalSeconds, "s");
+        }
+
+        var kubeha = timing.Wall - verify - floor;
+        result.Add("commands' time floor used (smallest measured)", floor.TotalSeconds, "s");
+        result.Add("kubeha orchestration overhead (wall without verify - floor)", kubeha.TotalSeconds, "s");
+        foreach (var (f, wall, _) in floors)
+        {
+            var ansible = wall - floor;
+            result.Add($"ansible forks {f} orchestration overhead (wall - floor)", ansible.TotalSeconds, "s");
+            var ratio = kubeha.TotalSeconds / ansible.TotalSeconds;
+            result.Add($"overhead ratio kubeha / ansible forks {f}", ratio, "", "≤ 0.2", ratio <= 0.2);
         }
     }
 }

@@ -5,7 +5,7 @@ namespace KubeHa.Bench;
 /// <summary>
 /// KubeHa.Bench SCENARIO [--quick] [--workers N] [--out DIR]   (bench/run.sh runs them all under the lab lock)
 ///   overhead   (1) KubeHa vs ansible-playbook on the same scripts
-///   scale      (2) create + join of N workers; (4a) dashboard of N+1 nodes
+///   scale      (2) create + join of N workers [--parallel P: MaxParallelHosts]; (4a) dashboard of N+1 nodes
 ///   livelog    (3) host-to-DOM latency and sustained rate to 3 browsers; (4b) a run log of 500,000 lines
 ///   report     results.md from the JSON files in --out
 /// </summary>
@@ -18,6 +18,7 @@ public static class BenchEntry
         string Option(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
         var output = Path.GetFullPath(Option("--out", "bench/results"));
         var workers = int.Parse(Option("--workers", "10"), CultureInfo.InvariantCulture);
+        int? parallel = args.Contains("--parallel") ? int.Parse(Option("--parallel", "10"), CultureInfo.InvariantCulture) : null;
         var command = Environment.GetEnvironmentVariable("KUBEHA_BENCH_COMMAND") ?? "KubeHa.Bench " + string.Join(' ', args);
 
         if (scenario == "report")
@@ -41,7 +42,7 @@ public static class BenchEntry
             return 2;
         }
 
-        var name = scenario == "scale" ? $"scale-{workers:000}" : scenario;
+        var name = scenario == "scale" ? $"scale-{workers:000}" + (parallel is { } p ? $"-parallel{p}" : "") : scenario;
         var result = new BenchResult { Scenario = name + (quick ? "-quick" : ""), Command = command };
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(quick ? 10 : 45));
         Console.WriteLine($"== {result.Scenario}");
@@ -53,7 +54,7 @@ public static class BenchEntry
                     await OverheadScenario.RunAsync(result, quick, cts.Token);
                     break;
                 case "scale":
-                    await ScaleScenario.RunAsync(result, workers, quick, cts.Token);
+                    await ScaleScenario.RunAsync(result, workers, parallel, quick, cts.Token);
                     break;
                 default:
                     await LiveLogScenario.RunAsync(result, quick, cts.Token);

@@ -15,7 +15,7 @@ namespace KubeHa.Bench;
 /// </summary>
 public static class ScaleScenario
 {
-    public static async Task RunAsync(BenchResult result, int workers, bool quick, CancellationToken ct)
+    public static async Task RunAsync(BenchResult result, int workers, int? parallel, bool quick, CancellationToken ct)
     {
         var baseline = ProcessMemory.RssMiB();
         long sshOpened = 0;
@@ -30,7 +30,14 @@ public static class ScaleScenario
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref sshOpened, value));
         listener.Start();
 
-        await using var app = BenchApp.Start(new Dictionary<string, string?> { ["KubeHa:Provisioning:VerifyTimeout"] = "00:10:00" });
+        var settings = new Dictionary<string, string?> { ["KubeHa:Provisioning:VerifyTimeout"] = "00:10:00" };
+        if (parallel is { } p)
+        {
+            settings["KubeHa:Provisioning:MaxParallelHosts"] = p.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        result.Note($"KubeHa:Provisioning:MaxParallelHosts = {parallel?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "10 (the default)"}");
+        await using var app = BenchApp.Start(settings);
         var started = ProcessMemory.RssMiB();
         var (lab, labUp) = await LabCluster.UpAsync(app, workers + 2, ct);
         result.Add($"lab up {workers + 2} hosts (not part of any figure)", labUp.TotalSeconds, "s");
@@ -40,10 +47,14 @@ public static class ScaleScenario
         var clusterId = await lab.AddClusterAsync(spec, roles, ct);
 
         var sshdBefore = SshdAccepted();
+        var cpuBefore = MachineCpu.Read();
+        var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
         ProcessMemory.ResetPeak();
         app.Recorder.Reset();
         var timing = await lab.RunAsync(clusterId, PlanCatalog.Create, ct);
         var peak = ProcessMemory.PeakRssMiB();
+        var cpu = MachineCpu.Read() - cpuBefore;
+        var self = Process.GetCurrentProcess().TotalProcessorTime - selfBefore;
         if (timing.Run.Status != RunStatus.Succeeded)
         {
             throw new InvalidOperationException($"create of {workers} workers failed: " + await lab.DescribeFailureAsync(timing.Run, ct));
@@ -53,6 +64,9 @@ public static class ScaleScenario
         result.Add($"create + join {workers} workers, engine", timing.Engine?.TotalSeconds ?? double.NaN, "s");
         result.Add($"  of which verify-cluster (waits for {workers + 1} nodes Ready)", timing.StepTime("verify-cluster").TotalSeconds, "s");
         result.Add($"  of which join-workers", timing.StepTime("join-workers").TotalSeconds, "s");
+        result.Add("machine CPU busy during the run (all cores)", cpu.BusyFraction * 100, "%");
+        result.Add("CPU time of this process (app + harness) during the run", self.TotalSeconds, "s");
+        result.Add("CPU time of everything else (lab hosts: sshd, shims, simulators) during the run", cpu.BusySeconds - self.TotalSeconds, "s");
         result.Add("RSS before the app started (runtime + harness)", baseline, "MiB");
         result.Add("RSS after the app started", started, "MiB");
         result.Add("peak RSS during the run (Web + agent + harness)", peak, "MiB", "< 400 MiB", peak < 400);
