@@ -66,7 +66,7 @@ public static class ScaleScenario
         result.Add($"  of which join-workers", timing.StepTime("join-workers").TotalSeconds, "s");
         result.Add("machine CPU busy during the run (all cores)", cpu.BusyFraction * 100, "%");
         result.Add("CPU time of this process (app + harness) during the run", self.TotalSeconds, "s");
-        result.Add("CPU time of everything else (lab hosts: sshd, shims, simulators) during the run", cpu.BusySeconds - self.TotalSeconds, "s");
+        result.Add("CPU time of every other process on the machine (lab hosts; other sessions too) during the run", cpu.BusySeconds - self.TotalSeconds, "s");
         result.Add("RSS before the app started (runtime + harness)", baseline, "MiB");
         result.Add("RSS after the app started", started, "MiB");
         result.Add("peak RSS during the run (Web + agent + harness)", peak, "MiB", "< 400 MiB", peak < 400);

@@ -63,7 +63,7 @@ for project in "${projects[@]}"; do
     total_skipped=$((total_skipped + ${notexec:-0}))
 done
 
-# Benchmark smoke (bench/run.sh --quick, about 2 minutes on the lab): fails only when the harness breaks, never on a
+# Benchmark smoke (bench/run.sh --quick, 3-4 minutes on the lab): fails only when the harness breaks, never on a
 # figure. KUBEHA_BENCH_SMOKE=0 skips it.
 if [ "${KUBEHA_BENCH_SMOKE:-1}" = "1" ] && [ -z "$user_filter" ]; then
     echo "=== bench smoke"
