@@ -2,11 +2,12 @@
 # Installs the Debian packages KubeHa's tests use, when they are missing. Idempotent; needs root (or sudo).
 #   real OpenSSH servers (one per simulated host), sudo, HAProxy, keepalived, etcd, socat, iproute2, openssl,
 #   Chromium (browser tests), kubectl (lab fidelity), docker-compose (offline validation of docker-compose.yml),
-#   PostgreSQL (scale-out tests: initdb/pg_ctl from /usr/lib/postgresql/N/bin, run as the postgres user via runuser).
+#   PostgreSQL (scale-out tests: initdb/pg_ctl from /usr/lib/postgresql/N/bin, run as the postgres user via runuser),
+#   ansible-core (bench/: the ansible-playbook KubeHa is compared with).
 set -euo pipefail
 
 packages=(openssh-server openssh-client sudo haproxy keepalived etcd-server etcd-client socat iproute2 openssl gnupg procps
-          iptables chromium fonts-dejavu-core docker-compose sqlite3 postgresql ca-certificates)
+          iptables chromium fonts-dejavu-core docker-compose sqlite3 postgresql ca-certificates ansible-core)
 # Debian's kubectl comes in kubernetes-client; some images already carry a kubectl package that owns /usr/bin/kubectl.
 command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 

@@ -62,6 +62,13 @@ for project in "${projects[@]}"; do
     total_skipped=$((total_skipped + ${notexec:-0}))
 done
 
+# Benchmark smoke (bench/run.sh --quick, 3-4 minutes on the lab): fails only when the harness breaks, never on a
+# figure. KUBEHA_BENCH_SMOKE=0 skips it.
+if [ "${KUBEHA_BENCH_SMOKE:-1}" = "1" ] && [ -z "$user_filter" ]; then
+    echo "=== bench smoke"
+    KUBEHA_BENCH_NO_BUILD=1 CONFIGURATION="$configuration" bash bench/run.sh --quick || failed_projects+=("bench-smoke")
+fi
+
 echo
 echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
 if [ "$total_passed" -eq 0 ]; then echo "no test ran"; exit 1; fi

@@ -38,6 +38,7 @@ public sealed partial class SshConnector(IOptions<SshOptions> options, ILogger<S
         }
         catch (Exception ex)
         {
+            SshMetrics.Failed.Add(1);
             client.Dispose();
             DisposeAll(authentication);
             if (mismatch && presented is not null)
@@ -65,6 +66,7 @@ public sealed partial class SshConnector(IOptions<SshOptions> options, ILogger<S
             throw new InvalidOperationException("SSH.NET completed the connection without reporting a host key.");
         }
 
+        SshMetrics.Opened.Add(1);
         LogConnected(logger, target.HostPort, target.Username, presented.Algorithm, presented.Fingerprint);
         return new SshSession(client, target, presented, authentication, logger);
     }

@@ -26,7 +26,59 @@ public static partial class SecretMasker
         }
 
         var masked = MaskPrivateKeyBlocks(text);
-        masked = FlagValueRegex().Replace(masked, MaskFlagValue);
+        if (masked.Length <= SegmentChars)
+        {
+            return ApplyPatterns(masked);
+        }
+
+        // A command's whole output can be megabytes (a 50,000-line log is 1.5 MB): one regex scan over it can outlast the
+        // match timeout on a busy machine and fail the run. Segments end at line breaks no pattern crosses.
+        var sb = new StringBuilder(masked.Length);
+        for (var pos = 0; pos < masked.Length;)
+        {
+            var end = SegmentEnd(masked, pos);
+            sb.Append(ApplyPatterns(masked[pos..end]));
+            pos = end;
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Texts longer than this are masked segment by segment (see <see cref="Apply"/>).</summary>
+    public const int SegmentChars = 64 * 1024;
+
+    // Just after the first line break at or beyond pos + SegmentChars that the flag pattern cannot cross: its `:\s*`
+    // spans line breaks ("Using certificate key:" then the key on the next line), so never split after a colon.
+    private static int SegmentEnd(string text, int pos)
+    {
+        for (var i = pos + SegmentChars; i < text.Length;)
+        {
+            var newline = text.IndexOf('\n', i);
+            if (newline < 0)
+            {
+                break;
+            }
+
+            var j = newline;
+            while (j > pos && char.IsWhiteSpace(text[j]))
+            {
+                j--;
+            }
+
+            if (text[j] != ':')
+            {
+                return newline + 1;
+            }
+
+            i = newline + 1;
+        }
+
+        return text.Length;
+    }
+
+    private static string ApplyPatterns(string text)
+    {
+        var masked = FlagValueRegex().Replace(text, MaskFlagValue);
         masked = BootstrapTokenRegex().Replace(masked, m => m.Groups["id"].Value + "." + Mask);
         masked = HexKeyRegex().Replace(masked, Mask);
         masked = KeyValueSecretRegex().Replace(masked, m => m.Groups["k"].Value + Mask);

@@ -105,4 +105,32 @@ public sealed class SecretMaskerTests
 
         Assert.Equal(once, SecretMasker.Apply(once));
     }
+
+    [Fact]
+    public void Apply_OutputOfSeveralMegabytes_MasksSecretsAnywhereWithoutTimingOut()
+    {
+        // 50,000-line outputs made the whole-output scan outlast the regex timeout and fail the run (bench/README.md).
+        var lines = Enumerable.Range(1, 120_000).Select(i => $"khbench {i} 1795691274.{i:000000} deadbeef cafe 0123456789");
+        var text = "Using token: abcdef.0123456789abcdef\n" + string.Join('\n', lines) + "\n--certificate-key 7a088e936453ab3143f25cdb9827b8cac60888c75f91b9d6c2d08d23a32a2bc9\n";
+
+        var masked = SecretMasker.Apply(text);
+
+        Assert.True(text.Length > 40 * SecretMasker.SegmentChars);
+        Assert.StartsWith("Using token: abcdef.****************\n", masked, StringComparison.Ordinal);
+        Assert.EndsWith("--certificate-key ****************\n", masked, StringComparison.Ordinal);
+        Assert.Contains("khbench 120000 1795691274.120000 deadbeef cafe 0123456789", masked, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_LongOutputWithKeyOnTheLineAfterAColonAtASegmentEnd_MasksTheKey()
+    {
+        // "Using token:" ends just past the first segment's length; its value is on the next line.
+        var filler = new string('x', SecretMasker.SegmentChars - 10) + "\n";
+        var text = filler + "[bootstrap] Using token:\n  not-hex-secret-value\n" + new string('y', 100) + "\n";
+
+        var masked = SecretMasker.Apply(text);
+
+        Assert.DoesNotContain("not-hex-secret-value", masked, StringComparison.Ordinal);
+        Assert.Equal(filler + "[bootstrap] Using token:\n  ****************\n" + new string('y', 100) + "\n", masked);
+    }
 }
