@@ -164,7 +164,8 @@ public sealed class StandaloneAgentLiveLogTests(BrowserFixture browser, PostgreS
         // the text the agent wrote.
         var ledger = await LoadLinesAsync(app, runId);
         var order = await page.EvaluateAsync<long[]>("() => window.__kubehaOrder");
-        var lines = await page.EvaluateAsync<Dictionary<string, RenderedLine>>("() => Object.fromEntries(window.__kubehaLines)");
+        var lines = (await page.EvaluateAsync<string[][]>("() => [...window.__kubehaLines].map(([seq, l]) => [String(seq), l.host, l.text, l.status])"))
+            .ToDictionary(l => long.Parse(l[0], System.Globalization.CultureInfo.InvariantCulture), l => new RenderedLine(l[1], l[2], l[3]));
         Assert.True(order.Length > 20, $"only {order.Length} lines rendered");
         Assert.Equal(order.Order().ToArray(), order);
         Assert.Equal(order.Length, order.Distinct().Count());
@@ -174,7 +175,7 @@ public sealed class StandaloneAgentLiveLogTests(BrowserFixture browser, PostgreS
         foreach (var seq in order)
         {
             var line = ledger.Single(l => l.Seq == seq);
-            Assert.Contains(line.Text, lines[seq.ToString(System.Globalization.CultureInfo.InvariantCulture)].Text, StringComparison.Ordinal);
+            Assert.Contains(line.Text, lines[seq].Text, StringComparison.Ordinal);
         }
 
         await Expect(page.ByTestId("run-log")).ToHaveAttributeAsync("data-last-seq", ledger[^1].Seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
