@@ -127,6 +127,8 @@ public sealed class StandaloneAgentLiveLogTests(BrowserFixture browser, PostgreS
             }
             """);
 
+        // Web executes nothing, so every event its in-process feed carries for this run came through the hub.
+        using var relayed = app.Services.GetRequiredService<RunEvents>().SubscribeAll();
         _agent = AppProcess.StartAgent(AgentName, new Dictionary<string, string>
         {
             ["KubeHa__Database__Provider"] = "PostgreSql",
@@ -159,10 +161,21 @@ public sealed class StandaloneAgentLiveLogTests(BrowserFixture browser, PostgreS
         // The agent, not Web, executed it; the relay and the page were the only path to the browser.
         var run = await LoadRunAsync(app, runId);
         Assert.Equal(AgentName, run.ClaimedBy);
+        var ledger = await LoadLinesAsync(app, runId);
+        var hubLines = new List<long>();
+        while (relayed.Reader.TryRead(out var e))
+        {
+            if (e is RunLogEvent line && line.RunId == runId)
+            {
+                hubLines.Add(line.Seq);
+            }
+        }
+
+        Assert.Equal(0, relayed.Dropped);
+        Assert.Equal(ledger.Select(l => l.Seq), hubLines);
 
         // Every line of the ledger reached the page, first rendered in Seq order, most of them while it ran, each with
         // the text the agent wrote.
-        var ledger = await LoadLinesAsync(app, runId);
         var order = await page.EvaluateAsync<long[]>("() => window.__kubehaOrder");
         var lines = (await page.EvaluateAsync<string[][]>("() => [...window.__kubehaLines].map(([seq, l]) => [String(seq), l.host, l.text, l.status])"))
             .ToDictionary(l => long.Parse(l[0], System.Globalization.CultureInfo.InvariantCulture), l => new RenderedLine(l[1], l[2], l[3]));
