@@ -151,6 +151,7 @@ public sealed class StandaloneAgentLiveLogTests(BrowserFixture browser, PostgreS
         await page.WaitForFunctionAsync($"() => ({initSeen})() || ({finished})()", null, new() { Timeout = Ms(RunTimeout) });
         Assert.True(await page.EvaluateAsync<bool>(initSeen), "No kubeadm init output rendered while the run was running: " + await DescribeAsync(runId));
         output.WriteLine($"kubeadm init output live after {clock.Elapsed}");
+        await Expect(page.ByTestId("run-agent")).ToHaveAttributeAsync("data-agent", AgentName); // shown live too
         await Screenshots.SaveAsync(page, "agent-run-live", fullPage: false);
 
         await page.WaitForFunctionAsync(finished, null, new() { Timeout = Ms(RunTimeout) });
