@@ -294,7 +294,7 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
 
     private static IQueryable<RunSummary> RunsOf(KubeHaDbContext db, int clusterId) =>
         db.Runs.AsNoTracking().Where(r => r.ClusterId == clusterId).OrderByDescending(r => r.Id)
-            .Select(r => new RunSummary(r.Id, r.ClusterId, r.Plan, r.Status, r.Attempt, r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt));
+            .Select(r => new RunSummary(r.Id, r.ClusterId, r.Plan, r.Status, r.Attempt, r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt, r.ClaimedBy));
 
     private static async Task<long?> ActiveRunAsync(KubeHaDbContext db, Cluster cluster, CancellationToken cancellationToken) =>
         cluster.ActiveRunId ?? await db.Runs.Where(r => r.ClusterId == cluster.Id && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))

@@ -5,8 +5,15 @@ using Microsoft.EntityFrameworkCore;
 namespace KubeHa.Core.Runs;
 
 /// <summary>
-/// The run's log sink: each line gets the next Seq of the run, is published live at once and queued; a background
-/// loop persists the queue in batches (every <see cref="FlushInterval"/> or <see cref="BatchSize"/> lines).
+/// The run's log sink: each line gets the next Seq of the run and is queued; a background loop persists the queue in
+/// batches (every <see cref="FlushInterval"/> or <see cref="BatchSize"/> lines) and publishes each batch live once it
+/// is stored.
+/// <para>
+/// Published only after it is persisted: every line a viewer ever sees is in the ledger. If this process dies (an agent
+/// killed mid-run), the lines it had not stored were never shown anywhere, so the agent that takes the run over and
+/// continues the Seq after the ledger's last line gives no viewer a Seq it already holds with other text (viewers
+/// drop a line whose Seq they hold: a published-but-lost line would hide the new attempt's line of that Seq).
+/// </para>
 /// </summary>
 public sealed class RunLogWriter : IRunLogSink, IAsyncDisposable
 {
@@ -41,6 +48,7 @@ public sealed class RunLogWriter : IRunLogSink, IAsyncDisposable
         return new RunLogWriter(db, events, time, runId, last);
     }
 
+    /// <summary>Queues the line with the run's next Seq; it is persisted, then published, by the next flush.</summary>
     public void Write(string? stepKey, int? hostId, LogStream stream, string text)
     {
         LogLine line;
@@ -49,8 +57,6 @@ public sealed class RunLogWriter : IRunLogSink, IAsyncDisposable
             line = new LogLine { RunId = _runId, Seq = ++_seq, StepKey = stepKey, HostId = hostId, Stream = stream, Text = text, Time = _time.GetUtcNow() };
             _pending.Add(line);
         }
-
-        _events.Publish(new RunLogEvent(_runId, line.Seq, stepKey, hostId, stream, text, line.Time));
     }
 
     /// <summary>Persists everything queued so far.</summary>
@@ -76,6 +82,10 @@ public sealed class RunLogWriter : IRunLogSink, IAsyncDisposable
                 await using var context = await _db.CreateDbContextAsync(cancellationToken);
                 context.LogLines.AddRange(batch);
                 await context.SaveChangesAsync(cancellationToken);
+                foreach (var line in batch)
+                {
+                    _events.Publish(new RunLogEvent(_runId, line.Seq, line.StepKey, line.HostId, line.Stream, line.Text, line.Time));
+                }
             }
         }
         finally

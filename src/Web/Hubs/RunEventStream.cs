@@ -7,8 +7,8 @@ namespace KubeHa.Web.Hubs;
 /// <summary>
 /// One run as the hub streams it: the snapshot (steps and per-host results) and the ledger's lines after
 /// <c>afterSeq</c>, then live events. The live subscription is opened before the ledger is read and every line carries
-/// its Seq, so lines already sent are skipped and a gap (a line published before the subscription but persisted later,
-/// a line a full channel lost, a line of an agent that is not relaying) is filled from the ledger: no line is lost or
+/// its Seq, so lines already sent are skipped and a gap (a line a full channel lost, a line of an
+/// agent that is not relaying; lines are published only once persisted) is filled from the ledger: no line is lost or
 /// repeated across the seam. The ledger is also re-read every <see cref="Poll"/> while nothing arrives. The stream
 /// ends once the run is no longer queued or running and the ledger has been read to its end.
 /// </summary>
@@ -147,7 +147,7 @@ public sealed class RunEventStream(RunReader reader, RunEvents events)
         }
     }
 
-    // Lines published before we subscribed (or dropped) reach the ledger within the writer's flush interval.
+    // Missed lines are normally in the ledger already (published after persisting); poll briefly in case they are not.
     private async IAsyncEnumerable<RunEventDto> FillGapAsync(
         long runId, long sent, long through, RunSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

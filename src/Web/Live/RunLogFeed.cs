@@ -6,8 +6,9 @@ namespace KubeHa.Web.Live;
 /// <summary>
 /// A run as one page (circuit) watches it, Aspire-console-logs style: the snapshot and the last lines from the ledger,
 /// then the live feed. The subscription is opened before the snapshot is read and live lines whose Seq is already held
-/// are dropped, so a reload or a second browser neither loses nor duplicates lines; a gap in the live feed (lines
-/// published before the subscription but not yet persisted, or dropped by a full channel) is filled from the ledger.
+/// are dropped, so a reload or a second browser neither loses nor duplicates lines (a line is published only once it is
+/// persisted, so a held Seq is the ledger's line, even after another agent took the run over); a gap in the live feed
+/// (lines dropped by a full channel or by an agent's relay) is filled from the ledger.
 /// The buffer keeps at most <see cref="Capacity"/> lines (plus older pages loaded on demand); older lines stay in the
 /// ledger. Changes are handed to the page in batches: it calls <see cref="Apply"/> on its render thread.
 /// </summary>
@@ -221,7 +222,7 @@ public sealed class RunLogFeed : IAsyncDisposable
         Enqueue(RunLogEntry.From(e));
     }
 
-    // Lines published before we subscribed are persisted within the writer's flush interval; poll for them briefly.
+    // Missed lines are normally in the ledger already (published after persisting); poll briefly in case they are not.
     private async Task FillGapAsync(long through, CancellationToken cancellationToken)
     {
         for (var poll = 0; _received < through; poll++)
