@@ -179,6 +179,34 @@ public sealed class ClusterHealthMonitorTests(SshdFixture fixture)
         Assert.Equal([served], feed.Read);
     }
 
+    [Fact]
+    public async Task CheckAsync_FeedThrows_StoredAsDegradationAndTheNextCheckStillRuns()
+    {
+        await using var db = await LedgerDatabase.CreateAsync();
+        var clusterId = await db.AddClusterAsync(new ClusterSpec(), [("cp1", NodeRole.ControlPlane)]);
+        await SetStatusAsync(db, clusterId, ClusterStatus.Healthy);
+        var monitor = Monitor(db, new ThrowingFeed(), out _);
+
+        var first = Assert.Single(await monitor.CheckAllAsync(CancellationToken.None));
+        var second = Assert.Single(await monitor.CheckAllAsync(CancellationToken.None));
+
+        Assert.True(first.TurnedDegraded);
+        Assert.Equal(["health check failed (IOException)"], first.Reasons);
+        Assert.Equal(ClusterStatus.Degraded, second.Current);
+        Assert.Equal("health check failed (IOException)", (await ReadAsync(db, clusterId)).HealthReasons);
+    }
+
+    [Fact]
+    public void Reasons_SnapshotNotSettledInTime_NamesTheSilentBalancer()
+    {
+        var snapshot = new ClusterHealthSnapshot(1, DateTimeOffset.UnixEpoch, KubeHa.Core.Kubernetes.KubernetesHealth.Connecting,
+            [new LoadBalancerHealth(7, "lb1", "10.9.0.7", [], null, null)], EtcdHealth.Unknown, null) { Settled = false };
+
+        var reasons = ClusterHealthMonitor.Reasons(snapshot, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(["no answer within 20 s from lb1"], reasons);
+    }
+
     private static async Task<HealthRecordOutcome> CheckUntilAsync(
         ClusterHealthMonitor monitor, LedgerDatabase db, int clusterId, ClusterStatus expected, CancellationToken cancellationToken, Func<HealthRecordOutcome, bool>? also = null, List<HealthRecordOutcome>? all = null)
     {
@@ -264,6 +292,14 @@ public sealed class ClusterHealthMonitorTests(SshdFixture fixture)
                 s => s.SetProperty(c => c.ActiveRunId, 99L).SetProperty(c => c.Status, ClusterStatus.Provisioning), cancellationToken);
             return snapshot;
         }
+    }
+
+    /// <summary>A check that fails outright (as a broken connection would).</summary>
+    private sealed class ThrowingFeed : IClusterHealthFeed
+    {
+        public IAsyncEnumerable<ClusterHealthSnapshot> WatchAsync(int clusterId, CancellationToken cancellationToken) => throw new IOException("connection reset");
+
+        public Task<ClusterHealthSnapshot?> ReadAsync(int clusterId, TimeSpan timeout, CancellationToken cancellationToken) => throw new IOException("connection reset");
     }
 
     /// <summary>Records which clusters were read; answers "cluster gone".</summary>
