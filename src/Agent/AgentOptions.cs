@@ -25,6 +25,18 @@ public sealed class AgentOptions
     /// </summary>
     public string? AliveFile { get; set; }
 
+    /// <summary>How often the health monitor checks each provisioned cluster (Healthy/Degraded, no run holding it).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one cluster's check may take (every health source answering once); past it, what is missing is a degradation.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan HealthProbeTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Clusters checked at once by the health monitor.</summary>
+    [Range(1, 32)]
+    public int HealthParallelism { get; set; } = 4;
+
     /// <summary>The queues actually served.</summary>
     public string[] EffectiveQueues => Queues.Length == 0 ? [KubeHa.Core.Agents.Zones.Default] : Queues;
 }

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using KubeHa.Agent.Health;
 using KubeHa.Agent.Jobs;
 using KubeHa.Agent.Relay;
 using KubeHa.Agent.Registry;
@@ -84,6 +85,7 @@ public static class KubeHaAgentServiceCollectionExtensions
             services.AddHostedService<InterruptedRunsService>();
             services.AddHostedService<RunTakeoverService>();
             services.AddHostedService<InterruptedHostChecksService>();
+            services.AddHostedService<ClusterHealthMonitor>();
             services.AddHangfireServer((sp, server) =>
             {
                 var agent = sp.GetRequiredService<IOptions<AgentOptions>>().Value;

@@ -40,6 +40,8 @@ public static class KubeHaCoreServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddSingleton<InventoryEvents>();
+        services.AddSingleton<KubeHa.Core.Clusters.Health.ClusterHealthEvents>();
+        services.AddSingleton<KubeHa.Core.Clusters.Health.ClusterHealthRecorder>();
 
         services.AddOptions<SshOptions>()
             .BindConfiguration(SshOptions.Section)

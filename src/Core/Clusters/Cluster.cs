@@ -36,6 +36,15 @@ public sealed class Cluster
     /// <summary>"sha256:..." of the cluster CA's public key, computed from /etc/kubernetes/pki/ca.crt. Not secret.</summary>
     public string? CaCertHash { get; set; }
 
+    /// <summary>
+    /// Why the health monitor last found the cluster degraded, one phrase per line ("node2 NotReady"); null when it
+    /// found nothing wrong or has not checked yet. Written with <see cref="Status"/> by <see cref="Health.ClusterHealthRecorder"/>.
+    /// </summary>
+    public string? HealthReasons { get; set; }
+
+    /// <summary>When the health monitor last stored a check of this cluster; null: never.</summary>
+    public DateTimeOffset? HealthCheckedAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -315,7 +315,9 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
             endpoint.ToString(),
             lastRun,
             cluster.ActiveRunId,
-            cluster.Zone);
+            cluster.Zone,
+            cluster.Status == ClusterStatus.Degraded ? Health.ClusterHealthRecorder.SplitReasons(cluster.HealthReasons) : [],
+            cluster.HealthCheckedAt);
     }
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]

@@ -82,6 +82,7 @@ public class KubeHaDbContext : DbContext
             e.Property(c => c.Spec).HasConversion(JsonColumn.Converter<ClusterSpec>(), JsonColumn.Comparer<ClusterSpec>());
             e.Property(c => c.ActiveRunId).IsConcurrencyToken();
             e.Property(c => c.Zone).HasMaxLength(KubeHa.Core.Agents.Zones.MaxLength);
+            e.Property(c => c.HealthReasons).HasMaxLength(KubeHa.Core.Clusters.Health.ClusterHealthRecorder.MaxReasonsLength);
             e.HasMany(c => c.Nodes).WithOne(n => n.Cluster).HasForeignKey(n => n.ClusterId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -113,7 +113,7 @@ public sealed class ClusterHealthFeedTests(SshdFixture fixture)
     }
 
     /// <summary>The simulated API serves plain HTTP: the real watcher, with the endpoints' scheme turned to http.</summary>
-    private sealed class PlainHttpWatcher : IKubernetesHealthWatcher
+    internal sealed class PlainHttpWatcher : IKubernetesHealthWatcher
     {
         private readonly KubernetesHealthWatcher _inner = new(TimeProvider.System);
 
@@ -127,7 +127,7 @@ public sealed class ClusterHealthFeedTests(SshdFixture fixture)
         }
     }
 
-    private sealed class NoScheduler : IRunScheduler
+    internal sealed class NoScheduler : IRunScheduler
     {
         public Task<long> StartAsync(int clusterId, string planKey, IReadOnlyCollection<int>? targetHostIds, string? user, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using KubeHa.Core.Clusters;
+using KubeHa.Core.Clusters.Health;
+using KubeHa.Core.Persistence;
 using KubeHa.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeHa.Web.Tests.Api;
 
@@ -33,6 +38,29 @@ public sealed class ClusterHealthApiTests : IDisposable
         Assert.Contains("never verified", lb.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, balancers.RootElement.GetProperty("virtualIp").ValueKind);
         Assert.Contains("never verified", etcd.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListClusters_MonitorStoredDegraded_SummaryHasStatusReasonsAndCheckTime()
+    {
+        var admin = await _app.AdminClientAsync();
+        var id = await CreateClusterAsync(admin);
+        var factory = _app.Services.GetRequiredService<IDbContextFactory<KubeHaDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            await db.Clusters.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ClusterStatus.Healthy));
+        }
+
+        var checkedAt = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var outcome = await _app.Services.GetRequiredService<ClusterHealthRecorder>().RecordAsync(id, ["cp1 NotReady", "lb1: cp1 DOWN"], checkedAt, default);
+        Assert.True(outcome.TurnedDegraded);
+
+        using var list = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/clusters"));
+
+        var summary = Assert.Single(list.RootElement.EnumerateArray());
+        Assert.Equal("degraded", summary.GetProperty("status").GetString());
+        Assert.Equal(["cp1 NotReady", "lb1: cp1 DOWN"], summary.GetProperty("healthReasons").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(checkedAt, summary.GetProperty("healthCheckedAt").GetDateTimeOffset());
     }
 
     [Fact]

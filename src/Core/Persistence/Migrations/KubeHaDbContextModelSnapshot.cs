@@ -118,6 +118,13 @@ namespace KubeHa.Core.Persistence.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("HealthCheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HealthReasons")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(128)

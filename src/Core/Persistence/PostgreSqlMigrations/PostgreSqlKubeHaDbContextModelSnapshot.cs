@@ -128,6 +128,13 @@ namespace KubeHa.Core.Persistence.PostgreSqlMigrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("HealthCheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HealthReasons")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(128)
