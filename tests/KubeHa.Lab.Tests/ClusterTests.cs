@@ -153,19 +153,55 @@ public sealed class ClusterTests(LabFixture lab)
     [Fact]
     public async Task Keepalived_MasterLoadBalancerDown_VipMovesToBackupAndApiStaysReachable()
     {
-        Assert.True(await LabFixture.EventuallyAsync(() => HoldsVipAsync("node4"), TimeSpan.FromSeconds(10)));
+        // Both load balancers start as BACKUP with nopreempt: whichever won the first election holds the VIP.
+        string? master = null;
+        Assert.True(await LabFixture.EventuallyAsync(async () =>
+        {
+            master = await HoldsVipAsync("node4") ? "node4" : await HoldsVipAsync("node5") ? "node5" : null;
+            return master is not null;
+        }, TimeSpan.FromSeconds(10)), "no load balancer holds the VIP:\n" + await VipDiagnosticsAsync());
+        var backup = master == "node4" ? "node5" : "node4";
         try
         {
-            await lab.Lab.FaultAsync("node4", LabFault.HostDown, default);
-            Assert.True(await LabFixture.EventuallyAsync(() => HoldsVipAsync("node5"), TimeSpan.FromSeconds(15)));
-            Assert.True(await LabFixture.EventuallyAsync(async () => (await KubectlAsync("get", "nodes")).Exit == 0, TimeSpan.FromSeconds(15)));
+            await lab.Lab.FaultAsync(master!, LabFault.HostDown, default);
+            Assert.True(await LabFixture.EventuallyAsync(() => HoldsVipAsync(backup), TimeSpan.FromSeconds(15)));
+            Assert.True(await LabFixture.EventuallyAsync(async () => (await KubectlAsync("get", "nodes")).Exit == 0, TimeSpan.FromSeconds(15)),
+                "API not reachable through the VIP after the failover:\n" + await VipDiagnosticsAsync());
         }
         finally
         {
-            await lab.Lab.HealAsync("node4", LabFault.HostDown, default);
+            await lab.Lab.HealAsync(master!, LabFault.HostDown, default);
         }
-        Assert.True(await LabFixture.EventuallyAsync(() => HoldsVipAsync("node4"), TimeSpan.FromSeconds(20)));
-        // Preempting back must not leave the API unreachable (the next test in the collection relies on the VIP too).
-        Assert.True(await LabFixture.ApiReachableThroughVipAsync(TimeSpan.FromSeconds(30)), "API not reachable through the VIP after node4 came back");
+
+        // The recovered host comes back as backup: the VIP stays where it is and the API stays reachable.
+        Assert.True(await LabFixture.ApiReachableThroughVipAsync(TimeSpan.FromSeconds(30)), $"API not reachable through the VIP after {master} came back:\n" + await VipDiagnosticsAsync());
+        Assert.True(await HoldsVipAsync(backup), $"the VIP moved back to {master} despite nopreempt:\n" + await VipDiagnosticsAsync());
+        Assert.False(await HoldsVipAsync(master!), "both load balancers hold the VIP:\n" + await VipDiagnosticsAsync());
+    }
+
+    /// <summary>What a failed VIP assertion needs to be understood: who holds the VIP, what listens, what this machine's ARP says.</summary>
+    private async Task<string> VipDiagnosticsAsync()
+    {
+        var lines = new List<string>();
+        var neigh = await ProcessText("/usr/sbin/ip", "neigh", "show", LabFixture.Vip);
+        lines.Add($"this machine: ip neigh {LabFixture.Vip}: {neigh.Trim()}");
+        foreach (var host in new[] { "node4", "node5" })
+        {
+            var r = await lab.ExecAsync(host, "ip -4 -o addr show dev eth0 | awk '{print $4}' | tr '\\n' ' '; ip -o link show eth0 | grep -o 'link/ether [^ ]*'; " +
+                "systemctl is-active haproxy keepalived | tr '\\n' ' '; echo; ss -ltn | grep -E ':6443|:8404' | tr -s ' ' | tr '\\n' ';'");
+            lines.Add($"{host}: {r.Stdout.Trim()} {r.Stderr.Trim()}");
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    private static async Task<string> ProcessText(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var o = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return o;
     }
 }

@@ -35,6 +35,8 @@ vrrp_script chk_haproxy {
 }
 vrrp_instance VI_1 {
   state BACKUP
+  # No fail-back: a recovered load balancer stays backup (the usual production choice: one VIP move per failure).
+  nopreempt
   interface eth0
   virtual_router_id 51
   priority $prio
