@@ -14,9 +14,9 @@ public static class DatabaseInitializer
         var factory = services.GetRequiredService<IDbContextFactory<KubeHaDbContext>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
 
-        // On PostgreSQL several processes (Web, agents) may start at once: MigrateAsync takes a database lock
-        // (EF Core 9+) so only one applies the migrations and the others wait and find them applied.
-        await db.Database.MigrateAsync(cancellationToken);
+        // On PostgreSQL several processes (Web, agents) may start at once: one applies the migrations, the others wait
+        // and find them applied.
+        await db.Database.MigrateSerializedAsync(cancellationToken);
 
         if (db.Database.IsSqlite())
         {

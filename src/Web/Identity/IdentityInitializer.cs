@@ -14,7 +14,7 @@ public static partial class IdentityInitializer
         await using var scope = services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         var db = sp.GetRequiredService<KubeHaIdentityDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
+        await db.Database.MigrateSerializedAsync(cancellationToken);
 
         var roles = sp.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in KubeHaRoles.All)

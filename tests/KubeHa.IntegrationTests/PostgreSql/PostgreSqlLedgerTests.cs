@@ -56,7 +56,7 @@ public sealed class PostgreSqlLedgerTests(PostgreSqlServer server)
         await Task.WhenAll(factories.Select(f => Task.Run(async () =>
         {
             await using var db = await f.CreateDbContextAsync();
-            await db.Database.MigrateAsync();
+            await db.Database.MigrateSerializedAsync(default);
         })));
 
         await using var check = await factories[0].CreateDbContextAsync();
