@@ -139,6 +139,11 @@ public sealed class LabClusterStoryTests(BrowserFixture browser, ITestOutputHelp
             }
             """);
 
+        // Follow the joins through the log's search: only matching lines are in the (virtualised) view, so each is drawn
+        // as it arrives. Unfiltered, a fast run's render batch can carry a host's whole join output past the view, and
+        // the run's status can change in the same batch (a fresh CI machine did exactly that).
+        await page.ByTestId("log-search").FillAsync("joined the cluster");
+
         // kubeadm join output of a joining host (not node1, which runs init) appears while the run is still running.
         const string joinSeen = """
             () => [...window.__kubehaLines.values()].some(l => l.status === 'running' && ['node2', 'node3', 'node4'].includes(l.host)
