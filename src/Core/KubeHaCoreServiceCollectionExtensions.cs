@@ -1,3 +1,4 @@
+using KubeHa.Core.Agents;
 using KubeHa.Core.Audit;
 using KubeHa.Core.Credentials;
 using KubeHa.Core.Hosts;
@@ -34,8 +35,8 @@ public static class KubeHaCoreServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<IDbContextFactory<KubeHaDbContext>, KubeHaDbContextFactory>();
         services.AddSingleton<KubeHa.Core.Agents.AgentRegistry>();
-        services.AddOptions<KubeHa.Core.Agents.AgentHealthOptions>()
-            .BindConfiguration(KubeHa.Core.Agents.AgentHealthOptions.Section)
+        services.AddOptions<KubeHa.Core.Agents.AgentsOptions>()
+            .BindConfiguration(KubeHa.Core.Agents.AgentsOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 

@@ -8,12 +8,12 @@ namespace KubeHa.Agent.Registry;
 
 /// <summary>
 /// Registers this agent (name, version, machine, zones) before any job starts, then writes its heartbeat every
-/// <see cref="AgentHealthOptions.HeartbeatInterval"/>; on a clean stop it says so, so its runs are taken over at once.
+/// <see cref="AgentsOptions.HeartbeatInterval"/>; on a clean stop it says so, so its runs are taken over at once.
 /// </summary>
 public sealed partial class AgentHeartbeatService(
     AgentRegistry registry,
     IOptions<AgentOptions> agent,
-    IOptions<AgentHealthOptions> health,
+    IOptions<AgentsOptions> health,
     TimeProvider time,
     ILogger<AgentHeartbeatService> logger) : BackgroundService
 {

@@ -11,7 +11,7 @@ namespace KubeHa.Agent.Registry;
 /// <summary>
 /// PostgreSQL only (several agents): the watchdog. At start-up, runs this agent's name still owns were left by its
 /// previous incarnation; then, every heartbeat interval, runs whose owner is offline (heartbeat older than
-/// <see cref="AgentHealthOptions.StaleAfter"/>, or stopped). Each is marked Interrupted with a compare-and-swap on
+/// <see cref="AgentsOptions.StaleAfter"/>, or stopped). Each is marked Interrupted with a compare-and-swap on
 /// (status, owner, attempt), so exactly one agent wins, and the winner enqueues its next attempt on the cluster's
 /// zone. Whichever agent of that zone picks the job resumes the run without repeating finished steps. Correctness
 /// does not depend on Hangfire's invisibility timeout: a late re-delivery of the dead agent's job names an attempt
@@ -22,7 +22,7 @@ public sealed partial class RunTakeoverService(
     AgentRegistry registry,
     HangfireRunScheduler scheduler,
     IOptions<AgentOptions> agent,
-    IOptions<AgentHealthOptions> health,
+    IOptions<AgentsOptions> health,
     IOptions<DatabaseOptions> database,
     TimeProvider time,
     ILogger<RunTakeoverService> logger) : BackgroundService

@@ -1,3 +1,4 @@
+using KubeHa.Core.Agents;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeHa.Agent.Relay;
@@ -10,7 +11,6 @@ public static class RelayServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddKubeHaRelay(this IServiceCollection services)
     {
-        services.AddOptions<AgentsOptions>().BindConfiguration(AgentsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<RunEventRelay>();
         return services;

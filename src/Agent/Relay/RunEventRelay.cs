@@ -1,3 +1,4 @@
+using KubeHa.Core.Agents;
 using KubeHa.Core.Runs;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;

@@ -7,9 +7,9 @@ namespace KubeHa.Core.Agents;
 
 /// <summary>
 /// The agents table: each agent upserts its row every heartbeat interval; an agent whose heartbeat is older than
-/// <see cref="AgentHealthOptions.StaleAfter"/> (or that said it stopped) is offline.
+/// <see cref="AgentsOptions.StaleAfter"/> (or that said it stopped) is offline.
 /// </summary>
-public sealed class AgentRegistry(IDbContextFactory<KubeHaDbContext> dbFactory, IOptions<AgentHealthOptions> options, TimeProvider time)
+public sealed class AgentRegistry(IDbContextFactory<KubeHaDbContext> dbFactory, IOptions<AgentsOptions> options, TimeProvider time)
 {
     public TimeSpan StaleAfter => options.Value.StaleAfter;
 

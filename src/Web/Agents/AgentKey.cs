@@ -1,3 +1,4 @@
+using KubeHa.Core.Agents;
 using System.Security.Cryptography;
 using System.Text;
 using KubeHa.Agent.Relay;

@@ -1,3 +1,4 @@
+using KubeHa.Core.Agents;
 using KubeHa.Core.Persistence;
 using KubeHa.Web.Agents;
 using KubeHa.Web.Tokens;
@@ -37,7 +38,7 @@ public static class IdentityServiceCollectionExtensions
 
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<ApiTokenStore>();
-        services.AddSingleton<AgentKey>(); // AgentsOptions (KubeHa:Agents:Token) is bound by AddKubeHaAgent's relay registration
+        services.AddSingleton<AgentKey>(); // AgentsOptions (KubeHa:Agents, with the Token) is bound by AddKubeHaCore
 
         // One default scheme that picks the bearer handler when an Authorization: Bearer header is present and the
         // Identity cookie otherwise, so every endpoint and page accepts both without naming schemes. A bearer value

@@ -1,3 +1,4 @@
+using KubeHa.Core.Agents;
 using KubeHa.Core.Clusters;
 using KubeHa.Core.Credentials;
 using KubeHa.Core.Persistence;
@@ -70,7 +71,7 @@ public sealed class PostgreSqlLedgerTests(PostgreSqlServer server)
     {
         var catalog = await PostgreSqlCatalog.CreateAsync(server);
         var time = new KubeHa.IntegrationTests.Provisioning.LedgerDatabase.ShiftedTime();
-        var registry = new KubeHa.Core.Agents.AgentRegistry(catalog.Factory, Microsoft.Extensions.Options.Options.Create(new KubeHa.Core.Agents.AgentHealthOptions { StaleAfter = TimeSpan.FromSeconds(15) }), time);
+        var registry = new KubeHa.Core.Agents.AgentRegistry(catalog.Factory, Microsoft.Extensions.Options.Options.Create(new KubeHa.Core.Agents.AgentsOptions { StaleAfter = TimeSpan.FromSeconds(15) }), time);
         await registry.HeartbeatAsync("old", "1.0", "m", ["default"], time.GetUtcNow(), default);
         time.Advance(TimeSpan.FromDays(8));
         await registry.HeartbeatAsync("new", "1.0", "m", ["dmz", "default"], time.GetUtcNow(), default);

@@ -1,3 +1,4 @@
+using KubeHa.Core.Agents;
 using KubeHa.Agent.Relay;
 using KubeHa.Core.Runs;
 using Microsoft.AspNetCore.Http.Connections;

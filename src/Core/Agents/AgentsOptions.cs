@@ -2,8 +2,12 @@ using System.ComponentModel.DataAnnotations;
 
 namespace KubeHa.Core.Agents;
 
-/// <summary>How often agents report themselves and when one counts as gone (<c>KubeHa:Agents</c>).</summary>
-public sealed class AgentHealthOptions
+/// <summary>
+/// <c>KubeHa:Agents</c>, read by Web and every agent: how often agents report themselves, when one counts as gone, and
+/// the key they share with Web (<c>KubeHa__Agents__Token</c>: Web accepts it as a bearer credential with the Agent role,
+/// publishing live run events only; an agent sends it to Web's hub; unset, no agent can authenticate).
+/// </summary>
+public sealed class AgentsOptions
 {
     public const string Section = "KubeHa:Agents";
 
@@ -17,4 +21,9 @@ public sealed class AgentHealthOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(15);
+
+    public const int MinTokenLength = 32;
+
+    [MinLength(MinTokenLength, ErrorMessage = "KubeHa__Agents__Token must be at least 32 characters (e.g. `openssl rand -base64 32`).")]
+    public string? Token { get; set; }
 }
