@@ -23,7 +23,7 @@ public sealed class SmtpSink : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<ReceivedMail> _messages = new();
-    private readonly ConcurrentQueue<SmtpResponse> _replies = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<SmtpResponse>> _replies = new(StringComparer.OrdinalIgnoreCase);
     private Task _serving = Task.CompletedTask;
 
     private SmtpSink(int port, string? userName, string? password)
@@ -76,12 +76,13 @@ public sealed class SmtpSink : IAsyncDisposable
         return sink;
     }
 
-    /// <summary>The next messages get these replies instead of 250 (e.g. 451 to defer, 554 to refuse), one each.</summary>
-    public void ReplyNext(params SmtpResponse[] replies)
+    /// <summary>The next messages to <paramref name="recipient"/> get these replies instead of 250 (e.g. 451 to defer, 554 to refuse), one each.</summary>
+    public void ReplyNext(string recipient, params SmtpResponse[] replies)
     {
+        var queue = _replies.GetOrAdd(recipient, _ => new());
         foreach (var reply in replies)
         {
-            _replies.Enqueue(reply);
+            queue.Enqueue(reply);
         }
     }
 
@@ -139,9 +140,12 @@ public sealed class SmtpSink : IAsyncDisposable
     {
         public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
-            if (sink._replies.TryDequeue(out var reply))
+            foreach (var recipient in transaction.To.Select(Address))
             {
-                return Task.FromResult(reply);
+                if (sink._replies.TryGetValue(recipient, out var queue) && queue.TryDequeue(out var reply))
+                {
+                    return Task.FromResult(reply);
+                }
             }
 
             using var stream = new MemoryStream(buffer.ToArray());

@@ -16,7 +16,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
-    private readonly ConcurrentQueue<(int Status, string? RetryAfter)> _answers = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string? RetryAfter)>> _answers = new(StringComparer.Ordinal);
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -40,12 +40,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The URL of <paramref name="path"/> on this receiver.</summary>
     public string Url(string path) => new Uri(BaseUrl, path).ToString();
 
-    /// <summary>The next requests get these statuses, one each (with a Retry-After header when given).</summary>
-    public void AnswerNext(int status, int times = 1, string? retryAfter = null)
+    /// <summary>The next <paramref name="times"/> requests to <paramref name="path"/> get <paramref name="status"/> (with a Retry-After header when given).</summary>
+    public void AnswerNext(string path, int status, int times = 1, string? retryAfter = null)
     {
+        var queue = _answers.GetOrAdd(path, _ => new());
         for (var i = 0; i < times; i++)
         {
-            _answers.Enqueue((status, retryAfter));
+            queue.Enqueue((status, retryAfter));
         }
     }
 
@@ -77,7 +78,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     {
         using var reader = new StreamReader(http.Request.Body);
         var body = await reader.ReadToEndAsync(http.RequestAborted);
-        var (status, retryAfter) = _answers.TryDequeue(out var scripted) ? scripted : (200, null);
+        var (status, retryAfter) = _answers.TryGetValue(http.Request.Path, out var queue) && queue.TryDequeue(out var scripted) ? scripted : (200, null);
         _requests.Enqueue(new ReceivedRequest(
             DateTimeOffset.UtcNow,
             http.Request.Method,
