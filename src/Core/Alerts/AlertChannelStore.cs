@@ -138,35 +138,8 @@ public sealed class AlertChannelStore(IDbContextFactory<KubeHaDbContext> dbFacto
     private static AlertChannelView View(AlertChannel c, AlertDeliveryStatus? lastStatus, DateTimeOffset? lastAt) => new(
         c.Id, c.Name, c.Kind, c.Enabled, c.Events, c.Webhook, c.Email, c.Email?.UserName is not null, c.CreatedAt, c.UpdatedAt, lastStatus, lastAt);
 
-    private static async Task<string> ValidateNameAsync(KubeHaDbContext db, string? raw, int? exceptId, FieldErrors errors, CancellationToken cancellationToken)
-    {
-        var name = raw?.Trim() ?? "";
-        if (name.Length == 0)
-        {
-            errors.Add(nameof(AlertChannelInput.Name), "Give the channel a name.");
-        }
-        else if (name.Length > AlertChannel.MaxNameLength)
-        {
-            errors.Add(nameof(AlertChannelInput.Name), $"Use at most {AlertChannel.MaxNameLength} characters.");
-        }
-        else if (name.Any(char.IsControl))
-        {
-            errors.Add(nameof(AlertChannelInput.Name), "The name cannot contain control characters.");
-        }
-        else
-        {
-            var lowered = name.ToLowerInvariant();
-            // lower() in SQL works on SQLite and PostgreSQL alike; string.Equals(..., OrdinalIgnoreCase) does not translate.
-#pragma warning disable CA1862
-            if (await db.AlertChannels.AnyAsync(c => c.Name.ToLower() == lowered && c.Id != exceptId, cancellationToken))
-#pragma warning restore CA1862
-            {
-                errors.Add(nameof(AlertChannelInput.Name), $"An alert channel named '{name}' already exists.");
-            }
-        }
-
-        return name;
-    }
+    private static Task<string> ValidateNameAsync(KubeHaDbContext db, string? raw, int? exceptId, FieldErrors errors, CancellationToken cancellationToken) =>
+        CatalogName.ValidateAsync(raw, "alert channel", AlertChannel.MaxNameLength, db.AlertChannels.Where(c => c.Id != exceptId).Select(c => c.Name), nameof(AlertChannelInput.Name), errors, cancellationToken);
 
     private static IReadOnlyDictionary<string, string> NameTaken(string name)
         => new Dictionary<string, string> { [nameof(AlertChannelInput.Name)] = $"An alert channel named '{name}' already exists." };
