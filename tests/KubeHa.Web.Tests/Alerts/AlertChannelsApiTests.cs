@@ -97,7 +97,7 @@ public sealed class AlertChannelsApiTests(AlertsFixture fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, webhook.StatusCode);
         var errors = JsonDocument.Parse(await webhook.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
-        Assert.Equal("Give the channel a name.", errors.GetProperty("name")[0].GetString());
+        Assert.Equal("Give the alert channel a name.", errors.GetProperty("name")[0].GetString());
         Assert.Equal("Choose at least one event to send.", errors.GetProperty("events")[0].GetString());
         Assert.StartsWith("Enter an absolute http:// or https:// URL", errors.GetProperty("url")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal("KubeHa sets Content-Type itself; choose another header.", errors.GetProperty("headers")[0].GetString());
