@@ -27,7 +27,7 @@ public static class AlertOutbox
         var key = alert.DeduplicationKey is { } k ? Cut(k, AlertDelivery.MaxDeduplicationKeyLength) : null;
         if (key is not null)
         {
-            var since = alert.OccurredAt - alert.DeduplicationWindow;
+            var since = alert.OccurredAt.ToUniversalTime() - alert.DeduplicationWindow;
             var already = await db.AlertDeliveries.AsNoTracking()
                 .Where(d => subscribed.Contains(d.ChannelId) && d.DeduplicationKey == key && d.CreatedAt >= since && d.Status != AlertDeliveryStatus.Cancelled)
                 .Select(d => d.ChannelId)
@@ -46,6 +46,7 @@ public static class AlertOutbox
         return subscribed.Count;
     }
 
+    // UTC: PostgreSQL's timestamptz takes offset 0 only, and a raiser may pass a local time.
     internal static AlertDelivery NewDelivery(int channelId, AlertEvent alert, string payload, string? deduplicationKey) => new()
     {
         ChannelId = channelId,
@@ -56,8 +57,8 @@ public static class AlertOutbox
         Payload = payload,
         DeduplicationKey = deduplicationKey,
         Status = AlertDeliveryStatus.Pending,
-        CreatedAt = alert.OccurredAt,
-        NextAttemptAt = alert.OccurredAt,
+        CreatedAt = alert.OccurredAt.ToUniversalTime(),
+        NextAttemptAt = alert.OccurredAt.ToUniversalTime(),
     };
 
     internal static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
