@@ -7,13 +7,12 @@ namespace KubeHa.Core.Clusters;
 /// <summary>
 /// Refuses, before anything runs, the specs kubeadm would fail on later or that would not be highly available in a way
 /// the operator did not choose. Every rule yields a specific message naming the field (and host) to change.
-/// CNI pod CIDR policy: Flannel must use 10.244.0.0/16, the CIDR its upstream manifest hard-codes (seed 001), so the
-/// cluster stays compatible with the upstream manifest; Calico, Cilium and Weave get the pod CIDR substituted into the
-/// manifest KubeHa ships, so any IPv4 CIDR of /24 or larger is accepted (Calico's 192.168.0.0/16 is only a default).
+/// CNI pod CIDR policy: every CNI gets the pod CIDR substituted where its vendored upstream manifest expects it
+/// (Flannel's net-conf.json, Calico's CALICO_IPV4POOL_CIDR, Cilium's cluster-pool CIDR, Weave's IPALLOC_RANGE), so any
+/// IPv4 CIDR of /24 or larger is accepted (10.244.0.0/16 and Calico's 192.168.0.0/16 are only upstream defaults).
 /// </summary>
 public static class ClusterSpecValidator
 {
-    public const string FlannelPodSubnet = "10.244.0.0/16";
     public const int MinimumMinorVersion = 29;
 
     public static SpecValidationResult Validate(ClusterSpec spec, IReadOnlyList<ClusterMember> members)
@@ -217,11 +216,8 @@ public static class ClusterSpecValidator
 
         if (pod is { } podNet)
         {
-            if (spec.Cni == CniPlugin.Flannel && podNet != IPNetwork.Parse(FlannelPodSubnet))
-            {
-                errors.Add(new("podSubnet", "cni-pod-cidr", $"Flannel requires the pod subnet {FlannelPodSubnet} (its manifest's network), not {spec.PodSubnet}."));
-            }
-            else if (podNet.PrefixLength > 24)
+            // Every CNI gets the pod subnet where its manifest expects it (CniManifests), Flannel's net-conf.json included.
+            if (podNet.PrefixLength > 24)
             {
                 errors.Add(new("podSubnet", "cni-pod-cidr", $"The pod subnet {spec.PodSubnet} is too small: {spec.Cni} and the controller manager give each node a /24, so use a /24 or larger (e.g. /16)."));
             }

@@ -108,17 +108,4 @@ public sealed class KubeadmConfigRendererTests
         Assert.Contains("net.ipv4.ip_forward = 1", NodeFiles.Sysctl, StringComparison.Ordinal);
         Assert.Contains("br_netfilter", NodeFiles.Modules, StringComparison.Ordinal);
     }
-
-    [Theory]
-    [InlineData(CniPlugin.Flannel, "\"Network\": \"10.244.0.0/16\"")]
-    [InlineData(CniPlugin.Calico, "value: \"10.244.0.0/16\"")]
-    [InlineData(CniPlugin.Cilium, "cluster-pool-ipv4-cidr: \"10.244.0.0/16\"")]
-    [InlineData(CniPlugin.Weave, "value: \"10.244.0.0/16\"")]
-    public void CniManifests_Render_SubstitutesPodCidr(CniPlugin cni, string expected)
-    {
-        var yaml = CniManifests.Render(cni, "10.244.0.0/16");
-        Assert.Contains(expected, yaml, StringComparison.Ordinal);
-        Assert.DoesNotContain(CniManifests.PodCidrPlaceholder, yaml, StringComparison.Ordinal);
-        Assert.Contains("kind: DaemonSet", yaml, StringComparison.Ordinal);
-    }
 }

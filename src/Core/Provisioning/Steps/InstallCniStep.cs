@@ -4,7 +4,7 @@ using KubeHa.Core.Provisioning.Rendering;
 
 namespace KubeHa.Core.Provisioning.Steps;
 
-/// <summary>Applies the embedded CNI manifest with the pod CIDR (kubectl apply is idempotent).</summary>
+/// <summary>Applies the vendored upstream CNI manifest with the pod CIDR (kubectl apply is idempotent).</summary>
 public sealed class InstallCniStep : Step
 {
     private const string ManifestPath = "/etc/kubernetes/kubeha/cni.yaml";
@@ -19,7 +19,7 @@ public sealed class InstallCniStep : Step
     public override async Task RunAsync(HostSession host, CancellationToken cancellationToken)
     {
         var spec = host.Context.Spec;
-        await host.UploadAsync(ManifestPath, CniManifests.Render(spec.Cni, spec.PodSubnet), "644", cancellationToken);
+        await host.UploadAsync(ManifestPath, CniManifests.Render(spec), "644", cancellationToken);
         await host.RunAsync($"{Kubectl.Admin} apply -f {ManifestPath}", cancellationToken);
     }
 }
