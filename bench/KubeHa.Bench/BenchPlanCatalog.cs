@@ -3,6 +3,7 @@ using KubeHa.Core.Clusters;
 using KubeHa.Core.Provisioning;
 using KubeHa.Core.Provisioning.Plans;
 using KubeHa.Core.Provisioning.Steps;
+using KubeHa.Core.Remote;
 
 namespace KubeHa.Bench;
 
@@ -47,10 +48,11 @@ public sealed class EmitLinesStep(int rate, int count) : Step
     {
         // Perl (always on Debian) with Time::HiRes: paces by absolute schedule, stamps each line when it is written,
         // unbuffered so every line leaves at once.
-        var script = string.Join('\n',
-            $"i=0; while [ ! -e {GoFile} ] && [ $i -lt 2400 ]; do sleep 0.05; i=$((i+1)); done",
-            "perl -MTime::HiRes=time,sleep -e '$|=1; my ($r,$n)=@ARGV; my $t0=time; for my $i (1..$n) { if ($r>0) { my $d=$t0+($i-1)/$r-time; sleep($d) if $d>0.0005; } printf(\"" + LinePrefix + "%d %.6f\\n\",$i,time); }' " +
-            rate.ToString(CultureInfo.InvariantCulture) + " " + count.ToString(CultureInfo.InvariantCulture));
+        const string Program = "$|=1; my ($r,$n)=@ARGV; my $t0=time; for my $i (1..$n) { if ($r>0) { my $d=$t0+($i-1)/$r-time; sleep($d) if $d>0.0005; } printf(\"" + LinePrefix + "%d %.6f\\n\",$i,time); }";
+        ShellScript script = $"""
+            i=0; while [ ! -e {GoFile} ] && [ $i -lt 2400 ]; do sleep 0.05; i=$((i+1)); done
+            perl -MTime::HiRes=time,sleep -e {Program} {rate} {count}
+            """;
         return host.RunAsync(script, cancellationToken);
     }
 }

@@ -38,17 +38,17 @@ public sealed class RecordingShellFactory(IHostShellFactory inner) : IHostShellF
     {
         public bool IsDryRun => inner.IsDryRun;
 
-        public async Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken)
+        public async Task<RemoteCommandResult> RunAsRootAsync(ShellScript script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken)
         {
-            var command = Add(new RecordedCommand(script, standardInput, false));
+            var command = Add(new RecordedCommand(script.Text, standardInput, false));
             var result = await inner.RunAsRootAsync(script, standardInput, onLine, cancellationToken);
             command.ExitCode = result.ExitCode;
             return result;
         }
 
-        public async Task<RemoteCommandResult> ReadAsRootAsync(string script, CancellationToken cancellationToken)
+        public async Task<RemoteCommandResult> ReadAsRootAsync(ShellScript script, CancellationToken cancellationToken)
         {
-            var command = Add(new RecordedCommand(script, null, true));
+            var command = Add(new RecordedCommand(script.Text, null, true));
             var result = await inner.ReadAsRootAsync(script, cancellationToken);
             command.ExitCode = result.ExitCode;
             return result;

@@ -236,6 +236,14 @@ public static class ClusterSpecValidator
             errors.Add(new("roles", "no-role", $"{member.Name} has no role.", member.HostId));
         }
 
+        foreach (var member in members.Where(m => m.IsKubernetesNode || m.Is(NodeRole.Etcd)))
+        {
+            if (!NodeNames.TryFor(member.Facts, member.Name, out _, out var error))
+            {
+                errors.Add(new("hosts", "invalid-node-name", $"{member.Name}: {error}", member.HostId));
+            }
+        }
+
         var nodes = members.Where(m => m.IsKubernetesNode || m.Is(NodeRole.Etcd)).Select(m => (m.HostId, m.Facts));
         foreach (var warning in FactWarnings.Evaluate(nodes).Where(w => w.Code.StartsWith("duplicate-", StringComparison.Ordinal)))
         {

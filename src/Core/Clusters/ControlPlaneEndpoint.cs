@@ -1,3 +1,5 @@
+using KubeHa.Core.Hosts;
+
 namespace KubeHa.Core.Clusters;
 
 /// <summary>The address every node and kubeadm use to reach the API servers, derived from the load-balancer mode.</summary>
@@ -8,7 +10,7 @@ public sealed record ControlPlaneEndpoint(string Host, int Port)
     public const string Loopback = "127.0.0.1";
 
     /// <summary>"host:port" as kubeadm expects it (IPv6 in brackets).</summary>
-    public override string ToString() => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+    public override string ToString() => NetworkAddress.HostPort(Host, Port);
 
     /// <summary>
     /// Keepalived: the configured host (a DNS name resolving to the VIP) or the VIP. Node-local: 127.0.0.1, whatever was
@@ -44,6 +46,5 @@ public sealed record ControlPlaneEndpoint(string Host, int Port)
         return [Https(endpoint.Host, endpoint.Port), .. controlPlanes];
     }
 
-    private static Uri Https(string host, int port) =>
-        new(host.Contains(':', StringComparison.Ordinal) ? $"https://[{host}]:{port}" : $"https://{host}:{port}");
+    private static Uri Https(string host, int port) => new(NetworkAddress.Url("https", host, port));
 }

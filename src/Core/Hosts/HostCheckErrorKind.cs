@@ -12,4 +12,7 @@ public enum HostCheckErrorKind
     Timeout = 7,
     CommandFailed = 8,
     InvalidCredential = 9,
+
+    /// <summary>The host reported facts KubeHa refuses (a hostname that cannot be a node name).</summary>
+    InvalidFacts = 10,
 }

@@ -14,14 +14,23 @@ public static class HostFactsGatherer
             throw new RemoteCommandFailedException(session.Target, "gather facts", result);
         }
 
+        HostFacts facts;
         try
         {
-            return HostFactsParser.Parse(result.Output, passwordlessSudo: sudo != SudoMode.WithPassword, time.GetUtcNow());
+            facts = HostFactsParser.Parse(result.Output, passwordlessSudo: sudo != SudoMode.WithPassword, time.GetUtcNow());
         }
         catch (FormatException ex)
         {
             throw new HostCheckException(Hosts.HostCheckErrorKind.CommandFailed, session.Target.HostPort, session.Target.Username,
                 $"The facts script on {session.Target.HostPort} produced incomplete output.", ex);
         }
+
+        // The hostname becomes the node name in scripts and configs on other hosts: refuse it here, at the boundary.
+        if (!NodeNames.TryFromHostname(facts.Hostname, out _, out var error))
+        {
+            throw new HostCheckException(HostCheckErrorKind.InvalidFacts, session.Target.HostPort, session.Target.Username, error);
+        }
+
+        return facts;
     }
 }

@@ -1,3 +1,5 @@
+using KubeHa.Core.Remote;
+
 namespace KubeHa.Core.Hosts;
 
 /// <summary>
@@ -10,7 +12,7 @@ public static class HostFactsScript
 {
     public const string Marker = "::kubeha::";
 
-    public const string Text = """
+    public static ShellScript Text => $$"""
         s() { printf '\n::kubeha::%s\n' "$1"; }
         s os-release; cat /etc/os-release 2>/dev/null
         s kernel; uname -r

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using KubeHa.Core.Hosts;
 
 namespace KubeHa.Core.LoadBalancing;
 
@@ -92,8 +93,7 @@ public static partial class HaproxyConfigRenderer
         }
     }
 
-    private static string HostPort(HaproxyServer s) =>
-        s.Address.Contains(':', StringComparison.Ordinal) ? $"[{s.Address}]:{s.Port}" : $"{s.Address}:{s.Port}";
+    private static string HostPort(HaproxyServer s) => NetworkAddress.HostPort(s.Address, s.Port);
 
     [GeneratedRegex("[^A-Za-z0-9_.:-]")]
     private static partial Regex Unsafe();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using KubeHa.Core.Remote;
 
 namespace KubeHa.Core.LoadBalancing;
 
@@ -35,6 +36,9 @@ public sealed record HaproxyServerStatus(
 /// <summary>Parses <c>echo "show stat" | socat stdio /run/haproxy/admin.sock</c> output (header "# pxname,svname,...").</summary>
 public static class HaproxyStatCsv
 {
+    /// <summary>The command that prints this CSV from HAProxy's stats socket (root; socat).</summary>
+    public static ShellScript ShowStat(string statsSocket) => $"echo 'show stat' | socat stdio {statsSocket}";
+
     public static IReadOnlyList<HaproxyServerStatus> Parse(string csv)
     {
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

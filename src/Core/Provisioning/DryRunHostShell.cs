@@ -14,10 +14,10 @@ public sealed class DryRunHostShell(Func<string, RemoteCommandResult?>? responde
 
     public bool IsDryRun => true;
 
-    public Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken)
+    public Task<RemoteCommandResult> RunAsRootAsync(ShellScript script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var result = responder?.Invoke(script) ?? new RemoteCommandResult(0, string.Empty, string.Empty);
+        var result = responder?.Invoke(script.Text) ?? new RemoteCommandResult(0, string.Empty, string.Empty);
         // Streamed as a real shell would: stdout lines, then the stderr lines a responder scripted.
         foreach (var line in result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -32,10 +32,10 @@ public sealed class DryRunHostShell(Func<string, RemoteCommandResult?>? responde
         return Task.FromResult(result with { Output = Mask(result.Output), ErrorTail = Mask(result.ErrorTail) });
     }
 
-    public Task<RemoteCommandResult> ReadAsRootAsync(string script, CancellationToken cancellationToken)
+    public Task<RemoteCommandResult> ReadAsRootAsync(ShellScript script, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var result = responder?.Invoke(script) ?? new RemoteCommandResult(0, string.Empty, string.Empty);
+        var result = responder?.Invoke(script.Text) ?? new RemoteCommandResult(0, string.Empty, string.Empty);
         return Task.FromResult(result with { ErrorTail = Mask(result.ErrorTail) });
     }
 

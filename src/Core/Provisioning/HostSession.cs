@@ -39,27 +39,33 @@ public sealed class HostSession : IDisposable
     public void AddKnownSecrets(IEnumerable<string> secrets) => _shell.AddKnownSecrets(secrets);
 
     /// <summary>Runs a script as root; throws <see cref="StepFailedException"/> on a non-zero exit.</summary>
-    public async Task<RemoteCommandResult> RunAsync(string script, CancellationToken cancellationToken)
+    public async Task<RemoteCommandResult> RunAsync(ShellScript script, CancellationToken cancellationToken)
     {
         var result = await TryRunAsync(script, cancellationToken);
         if (!result.Succeeded)
         {
-            throw Failed(script, result);
+            throw Failed(script.Text, result);
         }
 
         return result;
     }
 
     /// <summary>Runs a script as root and returns its result whatever the exit code.</summary>
-    public Task<RemoteCommandResult> TryRunAsync(string script, CancellationToken cancellationToken) =>
-        ExecuteAsync(script, null, Describe(script), cancellationToken);
+    public Task<RemoteCommandResult> TryRunAsync(ShellScript script, CancellationToken cancellationToken) =>
+        ExecuteAsync(script, null, Describe(script.Text), cancellationToken);
 
     /// <summary>Writes a file as root, atomically, its content on stdin (never on a command line, never logged).</summary>
+    /// <param name="mode">Octal file mode, e.g. "600".</param>
     public async Task UploadAsync(string path, string content, string mode, CancellationToken cancellationToken)
     {
+        if (mode.Length is < 3 or > 4 || !mode.All(c => c is >= '0' and <= '7'))
+        {
+            throw new ArgumentException($"'{mode}' is not an octal file mode like 600.", nameof(mode));
+        }
+
         var dir = Path.GetDirectoryName(path) ?? "/";
         var tmp = path + ".kubeha-new";
-        var script = $"umask 077 && mkdir -p {ShellQuote.Quote(dir)} && cat > {ShellQuote.Quote(tmp)} && chmod {mode} {ShellQuote.Quote(tmp)} && mv -f {ShellQuote.Quote(tmp)} {ShellQuote.Quote(path)}";
+        ShellScript script = $"umask 077 && mkdir -p {dir} && cat > {tmp} && chmod {mode} {tmp} && mv -f {tmp} {path}";
         var result = await ExecuteAsync(script, content, [$"write {path} ({content.Length} bytes, mode {mode})"], cancellationToken);
         if (!result.Succeeded)
         {
@@ -70,7 +76,7 @@ public sealed class HostSession : IDisposable
     /// <summary>Reads a file as root; null when it does not exist, or in a dry run.</summary>
     public async Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken)
     {
-        var script = $"cat {ShellQuote.Quote(path)}";
+        ShellScript script = $"cat {path}";
         var result = await ExecuteAsync(script, null, [$"read {path}"], cancellationToken, echoOutput: false);
         return result.Succeeded && !IsDryRun ? result.Output : null;
     }
@@ -79,7 +85,7 @@ public sealed class HostSession : IDisposable
     /// Runs a script whose output is data, not log (facts, certificates, stats): only <paramref name="description"/> is
     /// logged; throws on failure. In a dry run the output is empty.
     /// </summary>
-    public async Task<string> QueryAsync(string description, string script, CancellationToken cancellationToken)
+    public async Task<string> QueryAsync(string description, ShellScript script, CancellationToken cancellationToken)
     {
         var result = await ExecuteAsync(script, null, [description], cancellationToken, echoOutput: false);
         if (!result.Succeeded)
@@ -97,7 +103,7 @@ public sealed class HostSession : IDisposable
 
     public void Dispose() => _shell.Dispose();
 
-    private async Task<RemoteCommandResult> ExecuteAsync(string script, string? input, IReadOnlyList<string> description, CancellationToken cancellationToken, bool echoOutput = true)
+    private async Task<RemoteCommandResult> ExecuteAsync(ShellScript script, string? input, IReadOnlyList<string> description, CancellationToken cancellationToken, bool echoOutput = true)
     {
         var step = Context.CurrentStepKey;
         foreach (var (line, i) in description.Select((l, i) => (l, i)))

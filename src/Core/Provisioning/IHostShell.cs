@@ -8,10 +8,10 @@ public interface IHostShell : IDisposable
     bool IsDryRun { get; }
 
     /// <summary>Runs a script as root, streaming masked lines; <paramref name="standardInput"/> feeds file contents.</summary>
-    Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken);
+    Task<RemoteCommandResult> RunAsRootAsync(ShellScript script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken);
 
     /// <summary>Reads data as root: stdout unmasked and never streamed (the caller must not log it), stderr masked.</summary>
-    Task<RemoteCommandResult> ReadAsRootAsync(string script, CancellationToken cancellationToken);
+    Task<RemoteCommandResult> ReadAsRootAsync(ShellScript script, CancellationToken cancellationToken);
 
     /// <summary>Masks these from now on, in output and in anything the session reports.</summary>
     void AddKnownSecrets(IEnumerable<string> secrets);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using KubeHa.Core.Kubernetes;
 using KubeHa.Core.Provisioning.Rendering;
 using KubeHa.Core.Provisioning.Steps;
 
@@ -12,7 +13,7 @@ namespace KubeHa.Core.Provisioning;
 public static class JoinMaterialRefresher
 {
     public const string InitConfigPath = "/etc/kubernetes/kubeha/kubeadm-init.yaml";
-    public const string CaPath = "/etc/kubernetes/pki/ca.crt";
+    public const string CaPath = KubeadmPaths.CaCert;
     public const string DryRunCaHash = "sha256:<hash of /etc/kubernetes/pki/ca.crt>";
 
     public static async Task<JoinMaterial> EnsureTokenAsync(PlanContext context, CancellationToken cancellationToken) =>
@@ -30,7 +31,7 @@ public static class JoinMaterialRefresher
             await context.SaveJoinNowAsync(next, ct);
             admin.Note("the bootstrap token expired: creating a new one");
             var ttl = context.Spec.BootstrapTokenTtlHours.ToString(CultureInfo.InvariantCulture);
-            await admin.RunAsync($"kubeadm token create {next.BootstrapToken} --ttl {ttl}h0m0s --description 'KubeHa join token' --kubeconfig /etc/kubernetes/admin.conf", ct);
+            await admin.RunAsync($"kubeadm token create {next.BootstrapToken!} --ttl {ttl + "h0m0s"} --description 'KubeHa join token' --kubeconfig {KubeadmPaths.AdminConf}", ct);
             return next;
         }, cancellationToken);
 

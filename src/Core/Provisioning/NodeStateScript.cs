@@ -1,11 +1,12 @@
 using System.Globalization;
+using KubeHa.Core.Remote;
 
 namespace KubeHa.Core.Provisioning;
 
 /// <summary>The POSIX sh script (run as root) whose key=value output <see cref="Parse"/> turns into a <see cref="NodeState"/>.</summary>
 public static class NodeStateScript
 {
-    public const string Text = """
+    public static ShellScript Text => $$"""
         b() { if "$@" >/dev/null 2>&1; then echo 1; else echo 0; fi; }
         echo "swap_active=$(b sh -c '[ "$(tail -n +2 /proc/swaps 2>/dev/null | wc -l)" -gt 0 ]')"
         echo "swap_fstab=$(b grep -Eq '^[^#[:space:]]+[[:space:]]+[^[:space:]]+[[:space:]]+swap[[:space:]]' /etc/fstab)"

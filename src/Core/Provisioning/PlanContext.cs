@@ -115,8 +115,14 @@ public sealed class PlanContext
         }
     }
 
-    /// <summary>The node name kubeadm registers: the lower-cased hostname, else the inventory name.</summary>
-    public string NodeName(ClusterMember member) => (FactsOf(member.HostId)?.Hostname ?? member.Name).ToLowerInvariant();
+    /// <summary>
+    /// The node name kubeadm registers: the lower-cased hostname gathered this attempt, else the inventory name; a name
+    /// that is not RFC 1123 fails the step (it would reach scripts and configs on other hosts).
+    /// </summary>
+    public string NodeName(ClusterMember member) =>
+        NodeNames.TryFor(FactsOf(member.HostId), member.Name, out var name, out var error)
+            ? name
+            : throw new StepFailedException(member.Name, "node name", null, string.Empty, $"{member.Name}: {error}");
 
     public ClusterMember Member(int hostId) => Members.First(m => m.HostId == hostId);
 

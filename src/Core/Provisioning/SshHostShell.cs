@@ -9,10 +9,10 @@ public sealed class SshHostShell(SshSession session) : IHostShell
 
     public SshSession Session => session;
 
-    public Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken) =>
+    public Task<RemoteCommandResult> RunAsRootAsync(ShellScript script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken) =>
         session.RunAsRootAsync(script, standardInput, onLine, cancellationToken);
 
-    public Task<RemoteCommandResult> ReadAsRootAsync(string script, CancellationToken cancellationToken) =>
+    public Task<RemoteCommandResult> ReadAsRootAsync(ShellScript script, CancellationToken cancellationToken) =>
         session.ReadAsRootAsync(script, cancellationToken);
 
     public void AddKnownSecrets(IEnumerable<string> secrets) => session.AddKnownSecrets(secrets);

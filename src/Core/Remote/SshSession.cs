@@ -65,38 +65,40 @@ public sealed partial class SshSession : IDisposable
     /// Runs a command as the login user, streaming lines to <paramref name="onLine"/> as they arrive. The callback is
     /// invoked from two worker threads (stdout and stderr) and may run concurrently with itself: make it thread-safe.
     /// </summary>
-    public Task<RemoteCommandResult> RunAsync(string command, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken) =>
-        ExecuteAsync(command, standardInput: null, onLine, cancellationToken);
+    public Task<RemoteCommandResult> RunAsync(ShellScript command, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken) =>
+        ExecuteAsync(command.Text, standardInput: null, onLine, cancellationToken);
 
     /// <summary>Runs a POSIX sh script as root (directly when logged in as root, else through sudo).</summary>
-    public Task<RemoteCommandResult> RunAsRootAsync(string script, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken) =>
+    public Task<RemoteCommandResult> RunAsRootAsync(ShellScript script, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken) =>
         RunAsRootAsync(script, standardInput: null, onLine, cancellationToken);
 
     /// <summary>
     /// Runs a POSIX sh script as root with <paramref name="standardInput"/> on its stdin (closed afterwards): how file
     /// contents, which may hold secrets, reach a host without appearing in a command line.
     /// </summary>
-    public Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken) =>
+    public Task<RemoteCommandResult> RunAsRootAsync(ShellScript script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken) =>
         RunAsRootAsync(script, standardInput, onLine, maskStdout: true, cancellationToken);
 
     /// <summary>
     /// Reads data as root (a kubeconfig, a certificate, a stats CSV): stdout comes back exactly as the host printed it,
     /// since masking by shape would corrupt it (a kubeconfig's key data). The caller must never log it; stderr is masked.
     /// </summary>
-    public Task<RemoteCommandResult> ReadAsRootAsync(string script, CancellationToken cancellationToken) =>
+    public Task<RemoteCommandResult> ReadAsRootAsync(ShellScript script, CancellationToken cancellationToken) =>
         RunAsRootAsync(script, standardInput: null, onLine: null, maskStdout: false, cancellationToken);
 
-    private async Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, bool maskStdout, CancellationToken cancellationToken)
+    private async Task<RemoteCommandResult> RunAsRootAsync(ShellScript script, string? standardInput, Action<RemoteOutputLine>? onLine, bool maskStdout, CancellationToken cancellationToken)
     {
         var mode = await EnsureSudoAsync(cancellationToken);
-        return mode switch
+        ShellScript command = mode switch
         {
-            SudoMode.Root => await ExecuteAsync(script, standardInput, onLine, cancellationToken, maskStdout),
-            SudoMode.Passwordless => await ExecuteAsync($"sudo -n -- sh -c {ShellQuote.Quote(script)}", standardInput, onLine, cancellationToken, maskStdout),
+            SudoMode.Root => script,
+            SudoMode.Passwordless => $"sudo -n -- sh -c {script.Text}",
 
             // -k: always prompt, so the password line on stdin is always consumed by sudo and never reaches the command.
-            _ => await ExecuteAsync($"sudo -S -k -p '' -- sh -c {ShellQuote.Quote(script)}", Target.Credential.Password + "\n" + standardInput, onLine, cancellationToken, maskStdout),
+            _ => $"sudo -S -k -p '' -- sh -c {script.Text}",
         };
+        var input = mode == SudoMode.WithPassword ? Target.Credential.Password + "\n" + standardInput : standardInput;
+        return await ExecuteAsync(command.Text, input, onLine, cancellationToken, maskStdout);
     }
 
     /// <summary>

@@ -17,5 +17,5 @@ public sealed record SshTarget(
     public string Display => $"{Username}@{HostPort}";
 
     /// <summary>"host:port" ("[v6]:port" for IPv6 literals).</summary>
-    public string HostPort => Address.Contains(':', StringComparison.Ordinal) ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
+    public string HostPort => Hosts.NetworkAddress.HostPort(Address, Port);
 }

@@ -127,17 +127,17 @@ public sealed class ClusterHostProbeTests
 
         public bool IsDryRun => false;
 
-        public async Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken)
+        public async Task<RemoteCommandResult> RunAsRootAsync(ShellScript script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken)
         {
             if (owner.Hang)
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
 
-            return owner.Run is { } run ? await run(script) : new RemoteCommandResult(0, owner.Output, string.Empty);
+            return owner.Run is { } run ? await run(script.Text) : new RemoteCommandResult(0, owner.Output, string.Empty);
         }
 
-        public Task<RemoteCommandResult> ReadAsRootAsync(string script, CancellationToken cancellationToken)
+        public Task<RemoteCommandResult> ReadAsRootAsync(ShellScript script, CancellationToken cancellationToken)
             => RunAsRootAsync(script, null, null, cancellationToken);
 
         public void AddKnownSecrets(IEnumerable<string> secrets)

@@ -16,6 +16,20 @@ public sealed class ClusterSpecValidatorTests
     }
 
     [Fact]
+    public void Validate_HostnameOrUncheckedNameNotANodeName_RefusedPerHost()
+    {
+        var (spec, members) = Seed000();
+        members[3] = members[3] with { Facts = Facts(4, hostname: "w1;touch pwned;#") };
+        members[4] = members[4] with { Name = "worker $(id)", Facts = null };
+
+        var errors = ClusterSpecValidator.Validate(spec, members).Errors.Where(e => e.Code == "invalid-node-name").ToList();
+
+        Assert.Equal([4, 5], errors.Select(e => e.HostId));
+        Assert.Contains("'w1;touch pwned;#'", errors[0].Message, StringComparison.Ordinal);
+        Assert.Contains("check the host first", errors[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_NoControlPlane_Refused()
     {
         var (spec, members) = Seed000();

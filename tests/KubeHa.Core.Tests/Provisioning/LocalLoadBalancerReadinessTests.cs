@@ -31,7 +31,7 @@ public sealed class LocalLoadBalancerReadinessTests : IDisposable
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
 
-        var (exit, stderr) = await RunUnderShAsync(LocalLoadBalancerReadiness.Script(port, waitSeconds: 5));
+        var (exit, stderr) = await RunUnderShAsync(LocalLoadBalancerReadiness.Script(port, waitSeconds: 5).Text);
 
         Assert.True(exit == 0, stderr);
         Assert.Equal(["is-active --quiet haproxy", "start haproxy"], File.ReadAllLines(Path.Combine(_bin.FullName, "calls")));
@@ -47,7 +47,7 @@ public sealed class LocalLoadBalancerReadinessTests : IDisposable
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
 
-        var (exit, stderr) = await RunUnderShAsync(LocalLoadBalancerReadiness.Script(port, waitSeconds: 1));
+        var (exit, stderr) = await RunUnderShAsync(LocalLoadBalancerReadiness.Script(port, waitSeconds: 1).Text);
 
         Assert.Equal(1, exit);
         Assert.Contains($"HAProxy does not accept connections on 127.0.0.1:{port} after 1 s", stderr, StringComparison.Ordinal);

@@ -19,6 +19,6 @@ public sealed class KnownSecretMaskerTests
     [Fact]
     public void Quote_EmbeddedSingleQuote_OneLiteralWord()
     {
-        Assert.Equal("'it'\\''s'", ShellQuote.Quote("it's"));
+        Assert.Equal("'it'\\''s'", ShellScript.Quote("it's"));
     }
 }

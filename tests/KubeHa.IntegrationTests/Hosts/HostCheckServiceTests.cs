@@ -163,6 +163,24 @@ public sealed class HostCheckServiceTests(SshdFixture fixture) : IAsyncLifetime
 
     private static (CredentialKind, string, string?) Password(string password) => (CredentialKind.Password, password, null);
 
+    [Fact]
+    public async Task CheckAsync_HostnameCannotBeANodeName_RefusedWithClearMessageAndNoFacts()
+    {
+        // Root on a host sets a hostname that would run a command wherever it reached a script unquoted.
+        await using var hostile = await fixture.StartExtraAsync("w1;touch /tmp/pwned;#");
+        var id = await AddHostAsync("hostile", hostile.Port, TestUsers.KeyUser, Key(Users.Ed25519));
+
+        await CheckAsync(id);
+        var host = await LoadAsync(id);
+
+        Assert.Equal(HostCheckStatus.Failed, host.CheckStatus);
+        Assert.Equal(HostCheckErrorKind.InvalidFacts, host.CheckErrorKind);
+        Assert.Contains("'w1;touch /tmp/pwned;#'", host.CheckError, StringComparison.Ordinal);
+        Assert.Contains("RFC 1123", host.CheckError, StringComparison.Ordinal);
+        Assert.Contains("hostnamectl set-hostname", host.CheckError, StringComparison.Ordinal);
+        Assert.Null(host.Facts);
+    }
+
     private async Task<int> AddHostAsync(string name, int port, string user, (CredentialKind Kind, string Secret, string? Passphrase) credential)
     {
         var protector = _services.GetRequiredService<ISecretProtector>();

@@ -66,9 +66,9 @@ public sealed class SelfFencingTests
         {
             public bool IsDryRun => true;
 
-            public async Task<RemoteCommandResult> RunAsRootAsync(string script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken)
+            public async Task<RemoteCommandResult> RunAsRootAsync(ShellScript script, string? standardInput, Action<RemoteOutputLine>? onLine, CancellationToken cancellationToken)
             {
-                if (script.StartsWith(owner._prefix, StringComparison.Ordinal) && owner._hanging.TrySetResult())
+                if (script.Text.StartsWith(owner._prefix, StringComparison.Ordinal) && owner._hanging.TrySetResult())
                 {
                     try
                     {
@@ -84,7 +84,7 @@ public sealed class SelfFencingTests
                 return await inner.RunAsRootAsync(script, standardInput, onLine, cancellationToken);
             }
 
-            public Task<RemoteCommandResult> ReadAsRootAsync(string script, CancellationToken cancellationToken) => inner.ReadAsRootAsync(script, cancellationToken);
+            public Task<RemoteCommandResult> ReadAsRootAsync(ShellScript script, CancellationToken cancellationToken) => inner.ReadAsRootAsync(script, cancellationToken);
 
             public void AddKnownSecrets(IEnumerable<string> secrets) => inner.AddKnownSecrets(secrets);
 

@@ -36,7 +36,7 @@ public sealed class SshConnectorTests(SshdFixture fixture)
         using var session = await Connector().ConnectAsync(Key(Sshd, Users.Ed25519, pin: Sshd.HostKeyFingerprint), CancellationToken.None);
 
         Assert.False(session.IsFirstContact);
-        var result = await session.RunAsync("id -un", null, CancellationToken.None);
+        var result = await session.RunAsync($"id -un", null, CancellationToken.None);
         Assert.Equal(TestUsers.KeyUser, result.Output.Trim());
     }
 
@@ -191,7 +191,7 @@ public sealed class SshConnectorTests(SshdFixture fixture)
 
         using var session = await Connector().ConnectAsync(Key(Sshd, key), CancellationToken.None);
 
-        Assert.Equal(0, (await session.RunAsync("true", null, CancellationToken.None)).ExitCode);
+        Assert.Equal(0, (await session.RunAsync($"true", null, CancellationToken.None)).ExitCode);
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class SshConnectorTests(SshdFixture fixture)
         using var session = await Connector().ConnectAsync(Key(Sshd, Users.Ed25519), CancellationToken.None);
 
         Assert.Equal(SudoMode.Passwordless, await session.EnsureSudoAsync(CancellationToken.None));
-        var root = await session.RunAsRootAsync("id -u", null, CancellationToken.None);
+        var root = await session.RunAsRootAsync($"id -u", null, CancellationToken.None);
         Assert.Equal("0", root.Output.Trim());
     }
 
@@ -223,7 +223,7 @@ public sealed class SshConnectorTests(SshdFixture fixture)
         Assert.Equal(SudoMode.WithPassword, await session.EnsureSudoAsync(CancellationToken.None));
 
         // The password is never on a command line: ps inside the sudo'd command shows none, and output is masked.
-        var root = await session.RunAsRootAsync("id -u; ps -eo args", null, CancellationToken.None);
+        var root = await session.RunAsRootAsync($"id -u; ps -eo args", null, CancellationToken.None);
         Assert.Equal("0", root.Output.Split('\n')[0].Trim());
         Assert.DoesNotContain(Users.Password, root.Output, StringComparison.Ordinal);
     }
@@ -235,7 +235,7 @@ public sealed class SshConnectorTests(SshdFixture fixture)
         var lines = new List<RemoteOutputLine>();
 
         var result = await session.RunAsync(
-            $"echo one; echo two >&2; echo {ShellQuote.Quote(Users.Password)}; exit 3",
+            $"echo one; echo two >&2; echo {Users.Password}; exit 3",
             line => { lock (lines) { lines.Add(line); } },
             CancellationToken.None);
 
@@ -254,12 +254,12 @@ public sealed class SshConnectorTests(SshdFixture fixture)
         using var cts = new CancellationTokenSource();
         var started = new TaskCompletionSource();
 
-        var running = session.RunAsync("echo started; sleep 600", line => started.TrySetResult(), cts.Token);
+        var running = session.RunAsync($"echo started; sleep 600", line => started.TrySetResult(), cts.Token);
         await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-        Assert.Equal("ok", (await session.RunAsync("echo ok", null, CancellationToken.None)).Output.Trim());
+        Assert.Equal("ok", (await session.RunAsync($"echo ok", null, CancellationToken.None)).Output.Trim());
     }
 
     private static int ClosedPort()

@@ -20,6 +20,10 @@ public sealed class SshdFixture : IAsyncLifetime
     public Task<SshdHost> StartExtraAsync(CancellationToken cancellationToken = default) =>
         SshdHost.StartAsync(Users, cancellationToken);
 
+    /// <summary>Another sshd whose host reports <paramref name="hostname"/> (its own UTS namespace); the caller disposes it.</summary>
+    public Task<SshdHost> StartExtraAsync(string hostname, CancellationToken cancellationToken = default) =>
+        SshdHost.StartAsync(Users, hostname, cancellationToken);
+
     public async Task InitializeAsync()
     {
         _users = await TestUsers.EnsureAsync();

@@ -16,12 +16,14 @@ public sealed class SshdHost : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 
     private readonly string _dir;
+    private readonly string? _hostname;
     private readonly StringBuilder _log = new();
     private Process? _process;
 
-    private SshdHost(string dir, int port)
+    private SshdHost(string dir, int port, string? hostname)
     {
         _dir = dir;
+        _hostname = hostname;
         Port = port;
     }
 
@@ -51,7 +53,14 @@ public sealed class SshdHost : IAsyncDisposable
     }
 
     /// <summary>Starts an sshd that authorizes <paramref name="users"/>' keys, and waits until it greets clients.</summary>
-    public static async Task<SshdHost> StartAsync(TestUsers users, CancellationToken cancellationToken = default)
+    public static Task<SshdHost> StartAsync(TestUsers users, CancellationToken cancellationToken = default) =>
+        StartAsync(users, hostname: null, cancellationToken);
+
+    /// <summary>
+    /// Starts an sshd in its own UTS namespace whose kernel hostname is <paramref name="hostname"/> (any bytes the
+    /// kernel accepts, up to 64): what a host whose root set a hostile hostname reports to every command.
+    /// </summary>
+    public static async Task<SshdHost> StartAsync(TestUsers users, string? hostname, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(Sshd))
         {
@@ -74,7 +83,7 @@ public sealed class SshdHost : IAsyncDisposable
             FileModes.Set(path, "644");
         }
 
-        var host = new SshdHost(dir, FreePort());
+        var host = new SshdHost(dir, FreePort(), hostname);
         try
         {
             await host.StartProcessAsync(cancellationToken);
@@ -154,13 +163,18 @@ public sealed class SshdHost : IAsyncDisposable
         // Validate first: a config error then surfaces as a clear message instead of a start timeout.
         await ProcessRunner.RunAsync(Sshd, ["-t", "-f", config], cancellationToken: cancellationToken);
 
-        var info = new ProcessStartInfo(Sshd)
+        // With a hostname: unshare(1) gives sshd its own UTS namespace, the hostname is written to the kernel there,
+        // then sh execs sshd (same PID, so stopping by PID still stops it).
+        string[] command = _hostname is null
+            ? [Sshd, "-D", "-e", "-f", config]
+            : ["/usr/bin/unshare", "--uts", "/bin/sh", "-c", "printf %s \"$0\" > /proc/sys/kernel/hostname && exec \"$@\"", _hostname, Sshd, "-D", "-e", "-f", config];
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "-D", "-e", "-f", config })
+        foreach (var a in command[1..])
         {
             info.ArgumentList.Add(a);
         }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using KubeHa.Core.Hosts;
+using KubeHa.Core.Kubernetes;
 using KubeHa.Core.LoadBalancing;
 using KubeHa.Core.Provisioning;
 using KubeHa.Core.Provisioning.Rendering;
@@ -27,7 +29,9 @@ public sealed class ClusterHostProbe(IHostShellFactory shells, TimeProvider time
     /// <summary>One round trip: <c>show stat</c> from the stats socket and, when <paramref name="virtualIp"/> is set, <c>ip -o addr show</c>.</summary>
     public async Task<LoadBalancerHealth> ReadLoadBalancerAsync(ClusterMember host, string? virtualIp, CancellationToken cancellationToken)
     {
-        var script = $"echo 'show stat' | socat stdio {ShellQuote.Quote(statsSocket)}" + (virtualIp is null ? string.Empty : $"\necho '{IpMarker}'\nip -o addr show");
+        var script = virtualIp is null
+            ? HaproxyStatCsv.ShowStat(statsSocket)
+            : $"{HaproxyStatCsv.ShowStat(statsSocket)}\necho {IpMarker}\nip -o addr show";
         var (result, error) = await RunAsync(host, script, cancellationToken);
         if (result is null)
         {
@@ -58,7 +62,7 @@ public sealed class ClusterHostProbe(IHostShellFactory shells, TimeProvider time
         string? lastError = null;
         foreach (var host in hosts)
         {
-            var (result, error) = await RunAsync(host, EtcdScript(spec, host, external), cancellationToken);
+            var (result, error) = await RunAsync(host, EtcdScript(spec, host), cancellationToken);
             if (result is null || !result.Succeeded)
             {
                 lastError = $"{host.Name}: {error ?? $"etcdctl member list exited {result!.ExitCode}{Tail(result.ErrorTail)}"}";
@@ -90,33 +94,24 @@ public sealed class ClusterHostProbe(IHostShellFactory shells, TimeProvider time
         _open.Clear();
     }
 
-    /// <summary>
-    /// etcdctl from the etcd container first (the one the verify step uses: it ships with the etcd image and matches the
-    /// server's version), else a host etcdctl, else through <c>kubectl exec</c> into the stacked etcd pod.
-    /// </summary>
-    private static string EtcdScript(ClusterSpec spec, ClusterMember host, bool external)
+    /// <summary><c>member list</c>, then <c>endpoint health --cluster</c> after a marker line (see <see cref="Etcdctl"/>).</summary>
+    private static ShellScript EtcdScript(ClusterSpec spec, ClusterMember host)
     {
-        var certs = external
-            ? "--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key"
-            : "--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key";
-        var endpoint = external ? $"https://{host.Address}:2379" : "https://127.0.0.1:2379";
-        var crictl = $"crictl --runtime-endpoint {ContainerRuntimes.CriSocket(spec.ContainerRuntime)}";
-        var nodeName = (host.Facts?.Hostname ?? host.Name).ToLowerInvariant();
-        var inPod = $"kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system exec etcd-{nodeName} -- etcdctl";
-        return $$"""
-            c=$({{crictl}} ps -q --name etcd 2>/dev/null | head -n1)
-            if [ -n "$c" ]; then e() { {{crictl}} exec "$c" etcdctl "$@"; }
-            elif command -v etcdctl >/dev/null 2>&1; then e() { etcdctl "$@"; }
-            else e() { {{inPod}} "$@"; }; fi
-            export ETCDCTL_API=3
-            e --command-timeout=3s --endpoints {{endpoint}} {{certs}} member list || exit $?
-            echo '{{HealthMarker}}'
-            e --command-timeout=3s --endpoints {{endpoint}} {{certs}} endpoint health --cluster 2>&1
+        if (!NodeNames.TryFor(host.Facts, host.Name, out var node, out var error))
+        {
+            throw new InvalidOperationException(error);
+        }
+
+        return $"""
+            {Etcdctl.On(spec, host.Address, node)}
+            {Etcdctl.Command} member list || exit $?
+            echo {HealthMarker}
+            {Etcdctl.Command} endpoint health --cluster 2>&1
             true
             """;
     }
 
-    private async Task<(RemoteCommandResult? Result, string? Error)> RunAsync(ClusterMember host, string script, CancellationToken cancellationToken)
+    private async Task<(RemoteCommandResult? Result, string? Error)> RunAsync(ClusterMember host, ShellScript script, CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
@@ -137,7 +132,7 @@ public sealed class ClusterHostProbe(IHostShellFactory shells, TimeProvider time
         }
     }
 
-    private async Task<RemoteCommandResult> ReadAsync(ClusterMember host, string script, CancellationToken cancellationToken)
+    private async Task<RemoteCommandResult> ReadAsync(ClusterMember host, ShellScript script, CancellationToken cancellationToken)
     {
         var shell = await ShellAsync(host, cancellationToken);
         return await shell.RunAsRootAsync(script, null, null, cancellationToken);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using KubeHa.Core.Clusters;
+using KubeHa.Core.Hosts;
 
 namespace KubeHa.Core.Provisioning.Rendering;
 
@@ -79,16 +80,16 @@ public static class KubeadmConfigRenderer
         var version = KubernetesVersion.Parse(spec.KubernetesVersion);
         var api = ApiVersion(version);
         var self = members[index];
-        var initialCluster = string.Join(',', members.Select(m => $"{m.Name}=https://{m.Address}:2380"));
+        var initialCluster = string.Join(',', members.Select(m => $"{m.Name}={NetworkAddress.Url("https", m.Address, KubernetesPorts.EtcdPeer)}"));
         var args = new (string Name, string Value)[]
         {
             ("initial-cluster", initialCluster),
             ("initial-cluster-state", "new"),
             ("name", self.Name),
-            ("listen-peer-urls", $"https://{self.Address}:2380"),
-            ("listen-client-urls", $"https://{self.Address}:2379"),
-            ("advertise-client-urls", $"https://{self.Address}:2379"),
-            ("initial-advertise-peer-urls", $"https://{self.Address}:2380"),
+            ("listen-peer-urls", NetworkAddress.Url("https", self.Address, KubernetesPorts.EtcdPeer)),
+            ("listen-client-urls", NetworkAddress.Url("https", self.Address, KubernetesPorts.EtcdClient)),
+            ("advertise-client-urls", NetworkAddress.Url("https", self.Address, KubernetesPorts.EtcdClient)),
+            ("initial-advertise-peer-urls", NetworkAddress.Url("https", self.Address, KubernetesPorts.EtcdPeer)),
         };
         var sb = new StringBuilder();
         sb.AppendLine("# Managed by KubeHa: external etcd member configuration.");

@@ -29,7 +29,7 @@ public sealed class ConfigureKeepalivedStep : Step
 
         if (!host.State.KeepalivedInstalled)
         {
-            await host.RunAsync("apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q keepalived", cancellationToken);
+            await host.RunAsync($"apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q keepalived", cancellationToken);
         }
 
         var balancers = context.Members.Where(m => m.Is(NodeRole.LoadBalancer)).ToList();

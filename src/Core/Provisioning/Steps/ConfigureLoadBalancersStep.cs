@@ -34,7 +34,7 @@ public sealed class ConfigureLoadBalancersStep : Step
 
         if (!host.State.HaproxyInstalled)
         {
-            await host.RunAsync("apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy socat", cancellationToken);
+            await host.RunAsync($"apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy socat", cancellationToken);
         }
 
         if (context.Spec.LoadBalancerMode == LoadBalancerMode.KeepalivedVip)

@@ -17,7 +17,7 @@ public sealed class ConnectHostsStep : Step
 
     public override async Task RunAsync(HostSession host, CancellationToken cancellationToken)
     {
-        await host.RunAsync("id -un", cancellationToken);
+        await host.RunAsync($"id -un", cancellationToken);
         host.Note($"connected to {host.Host.Address} as root");
     }
 }

@@ -1,4 +1,5 @@
 using KubeHa.Core.Clusters;
+using KubeHa.Core.Kubernetes;
 
 namespace KubeHa.Core.Provisioning.Steps;
 
@@ -22,8 +23,7 @@ public sealed class DrainNodesStep : Step
     public override async Task RunAsync(HostSession host, CancellationToken cancellationToken)
     {
         var admin = await host.Context.SessionAsync(host.Context.AdminHost!, cancellationToken);
-        const string Kubectl = "kubectl --kubeconfig /etc/kubernetes/admin.conf";
-        await admin.RunAsync($"{Kubectl} drain {host.NodeName} --delete-emptydir-data --force --ignore-daemonsets --timeout=300s", cancellationToken);
-        await admin.RunAsync($"{Kubectl} delete node {host.NodeName} --ignore-not-found", cancellationToken);
+        await admin.RunAsync($"{Kubectl.Admin} drain {host.NodeName} --delete-emptydir-data --force --ignore-daemonsets --timeout=300s", cancellationToken);
+        await admin.RunAsync($"{Kubectl.Admin} delete node {host.NodeName} --ignore-not-found", cancellationToken);
     }
 }

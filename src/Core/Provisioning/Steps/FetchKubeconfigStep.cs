@@ -1,12 +1,11 @@
 using KubeHa.Core.Clusters;
+using KubeHa.Core.Kubernetes;
 
 namespace KubeHa.Core.Provisioning.Steps;
 
 /// <summary>Reads /etc/kubernetes/admin.conf from the first control plane and stores it encrypted on the cluster.</summary>
 public sealed class FetchKubeconfigStep : Step
 {
-    public const string AdminConf = "/etc/kubernetes/admin.conf";
-
     public override string Key => "fetch-kubeconfig";
 
     public override string Title => "Fetch the admin kubeconfig";
@@ -18,12 +17,12 @@ public sealed class FetchKubeconfigStep : Step
 
     public override async Task RunAsync(HostSession host, CancellationToken cancellationToken)
     {
-        var kubeconfig = await host.ReadFileAsync(AdminConf, cancellationToken);
+        var kubeconfig = await host.ReadFileAsync(KubeadmPaths.AdminConf, cancellationToken);
         if (kubeconfig is null)
         {
             if (!host.IsDryRun)
             {
-                throw new StepFailedException(host.Host.Name, $"read {AdminConf}", null, string.Empty, $"{AdminConf} is missing on {host.Host.Name}.");
+                throw new StepFailedException(host.Host.Name, $"read {KubeadmPaths.AdminConf}", null, string.Empty, $"{KubeadmPaths.AdminConf} is missing on {host.Host.Name}.");
             }
 
             return;

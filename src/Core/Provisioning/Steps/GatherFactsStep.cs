@@ -27,6 +27,11 @@ public sealed class GatherFactsStep : Step
         }
 
         var facts = HostFactsParser.Parse(hostOutput, passwordlessSudo: true, host.Context.Time.GetUtcNow());
+        if (!NodeNames.TryFromHostname(facts.Hostname, out _, out var error))
+        {
+            throw new StepFailedException(host.Host.Name, "gather host facts", null, string.Empty, $"{host.Host.Name}: {error}");
+        }
+
         var state = NodeStateScript.Parse(stateOutput);
         host.Context.SetFacts(host.Host.HostId, facts, state);
         host.Note($"{facts.Hostname}: {facts.OsName}, swap {(state.SwapActive ? "on" : "off")}, kubeadm {state.KubeadmVersion ?? "absent"}, " +

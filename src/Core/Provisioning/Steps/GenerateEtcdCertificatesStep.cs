@@ -1,5 +1,6 @@
-using System.Text;
 using KubeHa.Core.Clusters;
+using KubeHa.Core.Kubernetes;
+using KubeHa.Core.Remote;
 using KubeHa.Core.Provisioning.Rendering;
 
 namespace KubeHa.Core.Provisioning.Steps;
@@ -31,32 +32,33 @@ public sealed class GenerateEtcdCertificatesStep : Step
             await host.UploadAsync(ConfigPath(members[i]), KubeadmConfigRenderer.RenderEtcdMember(context.Spec, members, i), "644", cancellationToken);
         }
 
-        await host.RunAsync("[ -f /etc/kubernetes/pki/etcd/ca.crt ] || kubeadm init phase certs etcd-ca", cancellationToken);
-        const string Clean = "find /etc/kubernetes/pki -not -name ca.crt -not -name ca.key -type f -delete";
+        await host.RunAsync($"[ -f {KubeadmPaths.EtcdCaCert} ] || kubeadm init phase certs etcd-ca", cancellationToken);
+        ShellScript clean = $"find /etc/kubernetes/pki -not -name ca.crt -not -name ca.key -type f -delete";
         foreach (var other in members.Skip(1).Reverse())
         {
-            var dir = $"{BundleRoot}/{other.Name}";
-            var script = new StringBuilder($"if [ ! -f {dir}/pki/etcd/server.crt ]; then\n  {Clean}\n");
-            foreach (var phase in Phases)
-            {
-                script.Append($"  kubeadm init phase certs {phase} --config={ConfigPath(other)}\n");
-            }
-
-            script.Append($"  cp -R /etc/kubernetes/pki {dir}/\n  find {dir} -name ca.key -type f -delete\n  {Clean}\nfi");
-            await host.RunAsync(script.ToString(), cancellationToken);
+            var dir = BundleDirectory(other);
+            await host.RunAsync($"""
+                if [ ! -f {dir + "/pki/etcd/server.crt"} ]; then
+                  {clean}
+                  {CertificatePhases(other)}
+                  cp -R /etc/kubernetes/pki {dir + "/"}
+                  find {dir} -name ca.key -type f -delete
+                  {clean}
+                fi
+                """, cancellationToken);
         }
 
-        var self = new StringBuilder();
-        foreach (var phase in Phases)
-        {
-            self.Append($"kubeadm init phase certs {phase} --config={ConfigPath(members[0])}\n");
-        }
-
-        await host.RunAsync(self.ToString().TrimEnd(), cancellationToken);
+        await host.RunAsync(CertificatePhases(members[0]), cancellationToken);
     }
 
     public static IReadOnlyList<KubeadmNode> Members(PlanContext context) =>
         context.EtcdHosts.Select(m => new KubeadmNode(context.NodeName(m), m.Address)).ToList();
 
-    public static string ConfigPath(KubeadmNode member) => $"{BundleRoot}/{member.Name}/kubeadmcfg.yaml";
+    /// <summary>Where a member's config and certificates are prepared on the first etcd host (its node name is validated).</summary>
+    public static string BundleDirectory(KubeadmNode member) => $"{BundleRoot}/{member.Name}";
+
+    public static string ConfigPath(KubeadmNode member) => $"{BundleDirectory(member)}/kubeadmcfg.yaml";
+
+    private static ShellScript CertificatePhases(KubeadmNode member) =>
+        ShellScript.Lines(Phases.Select(phase => (ShellScript)$"kubeadm init phase certs {phase} --config={ConfigPath(member)}"));
 }

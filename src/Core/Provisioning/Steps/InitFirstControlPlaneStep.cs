@@ -1,4 +1,5 @@
 using KubeHa.Core.Clusters;
+using KubeHa.Core.Hosts;
 using KubeHa.Core.Provisioning.Rendering;
 
 namespace KubeHa.Core.Provisioning.Steps;
@@ -65,5 +66,5 @@ public sealed class InitFirstControlPlaneStep : Step
             join.BootstrapToken!,
             join.CertificateKey!,
             context.ControlPlanes.Select(m => m.Address).ToList(),
-            context.Spec.EtcdTopology == EtcdTopology.External ? context.EtcdHosts.Select(m => $"https://{m.Address}:2379").ToList() : []));
+            context.Spec.EtcdTopology == EtcdTopology.External ? context.EtcdHosts.Select(m => NetworkAddress.Url("https", m.Address, KubernetesPorts.EtcdClient)).ToList() : []));
 }

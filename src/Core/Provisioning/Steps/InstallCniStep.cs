@@ -1,4 +1,5 @@
 using KubeHa.Core.Clusters;
+using KubeHa.Core.Kubernetes;
 using KubeHa.Core.Provisioning.Rendering;
 
 namespace KubeHa.Core.Provisioning.Steps;
@@ -19,6 +20,6 @@ public sealed class InstallCniStep : Step
     {
         var spec = host.Context.Spec;
         await host.UploadAsync(ManifestPath, CniManifests.Render(spec), "644", cancellationToken);
-        await host.RunAsync($"kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f {ManifestPath}", cancellationToken);
+        await host.RunAsync($"{Kubectl.Admin} apply -f {ManifestPath}", cancellationToken);
     }
 }

@@ -43,7 +43,7 @@ public sealed class InstallContainerRuntimeStep : Step
         }
         else
         {
-            await host.RunAsync("command -v containerd >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q containerd; }", cancellationToken);
+            await host.RunAsync($"command -v containerd >/dev/null 2>&1 || {{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q containerd; }}", cancellationToken);
             await host.UploadAsync(NodeFiles.ContainerdPath, NodeFiles.Containerd(version), "644", cancellationToken);
         }
 

@@ -23,7 +23,7 @@ public sealed class InstallKubePackagesStep : Step
         var version = KubernetesVersion.Parse(host.Context.Spec.KubernetesVersion);
         var repo = $"https://pkgs.k8s.io/core:/stable:/{version.Channel}/deb/";
         await host.RunAsync($$"""
-            if ! apt-cache madison kubeadm 2>/dev/null | grep -q ' {{version}}-'; then
+            if ! apt-cache madison kubeadm 2>/dev/null | grep -q ' {{version.ToString()}}-'; then
               if [ ! -f /etc/apt/sources.list.d/kubernetes.list ]; then
                 mkdir -p /etc/apt/keyrings
                 curl -fsSL {{repo}}Release.key | gpg --dearmor --yes -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg
@@ -32,10 +32,10 @@ public sealed class InstallKubePackagesStep : Step
               apt-get update -q
             fi
             """, cancellationToken);
-        await host.RunAsync("apt-mark unhold kubelet kubeadm kubectl >/dev/null 2>&1 || true", cancellationToken);
+        await host.RunAsync($"apt-mark unhold kubelet kubeadm kubectl >/dev/null 2>&1 || true", cancellationToken);
         await host.RunAsync(
-            $"DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades --allow-change-held-packages kubelet='{version}-*' kubeadm='{version}-*' kubectl='{version}-*'",
+            $"DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades --allow-change-held-packages kubelet={version + "-*"} kubeadm={version + "-*"} kubectl={version + "-*"}",
             cancellationToken);
-        await host.RunAsync("apt-mark hold kubelet kubeadm kubectl && systemctl enable kubelet", cancellationToken);
+        await host.RunAsync($"apt-mark hold kubelet kubeadm kubectl && systemctl enable kubelet", cancellationToken);
     }
 }

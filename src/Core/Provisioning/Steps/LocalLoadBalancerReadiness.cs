@@ -1,4 +1,5 @@
 using KubeHa.Core.Clusters;
+using KubeHa.Core.Remote;
 
 namespace KubeHa.Core.Provisioning.Steps;
 
@@ -13,8 +14,8 @@ public static class LocalLoadBalancerReadiness
     public const int WaitSeconds = 60;
 
     /// <remarks>Commands run under <c>sh</c> (dash on Debian), which has no /dev/tcp: the wait runs in bash.</remarks>
-    public static string Script(int port, int waitSeconds = WaitSeconds) =>
-        "systemctl is-active --quiet haproxy || systemctl start haproxy; " +
+    public static ShellScript Script(int port, int waitSeconds = WaitSeconds) =>
+        $"systemctl is-active --quiet haproxy || systemctl start haproxy; " +
         $"bash -c 'for i in $(seq 1 {waitSeconds * 4}); do (exec 3<>/dev/tcp/{ControlPlaneEndpoint.Loopback}/{port}) 2>/dev/null && exit 0; sleep 0.25; done; exit 1' || " +
         $"{{ echo \"HAProxy does not accept connections on {ControlPlaneEndpoint.Loopback}:{port} after {waitSeconds} s (systemctl status haproxy; journalctl -u haproxy)\" >&2; exit 1; }}";
 

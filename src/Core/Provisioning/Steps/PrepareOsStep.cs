@@ -23,13 +23,13 @@ public sealed class PrepareOsStep : Step
     {
         await host.UploadAsync(NodeFiles.ModulesPath, NodeFiles.Modules, "644", cancellationToken);
         await host.UploadAsync(NodeFiles.SysctlPath, NodeFiles.Sysctl, "644", cancellationToken);
-        await host.RunAsync("modprobe overlay && modprobe br_netfilter", cancellationToken);
-        await host.RunAsync("sysctl --system >/dev/null", cancellationToken);
+        await host.RunAsync($"modprobe overlay && modprobe br_netfilter", cancellationToken);
+        await host.RunAsync($"sysctl --system >/dev/null", cancellationToken);
         if (host.Context.Spec.ManageSwap)
         {
-            await host.RunAsync("swapoff -a", cancellationToken);
+            await host.RunAsync($"swapoff -a", cancellationToken);
             await host.RunAsync(
-                "sed -ri '/^[^#[:space:]]+[[:space:]]+[^[:space:]]+[[:space:]]+swap[[:space:]]/s/^/#kubeha-swap# /' /etc/fstab",
+                $"sed -ri '/^[^#[:space:]]+[[:space:]]+[^[:space:]]+[[:space:]]+swap[[:space:]]/s/^/#kubeha-swap# /' /etc/fstab",
                 cancellationToken);
         }
     }

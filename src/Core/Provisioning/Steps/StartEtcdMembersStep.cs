@@ -32,14 +32,14 @@ public sealed class StartEtcdMembersStep : Step
         {
             var first = await context.SessionAsync(context.EtcdHosts.First(), cancellationToken);
             var bundle = await first.QueryAsync($"pack certificates for {self.Name}",
-                $"tar -C {GenerateEtcdCertificatesStep.BundleRoot}/{self.Name} -czf - pki | base64 -w0", cancellationToken);
+                $"tar -C {GenerateEtcdCertificatesStep.BundleDirectory(self)} -czf - pki | base64 -w0", cancellationToken);
             await host.UploadAsync("/etc/kubernetes/kubeha/etcd-pki.tgz.b64", bundle, "600", cancellationToken);
-            await host.RunAsync("base64 -d /etc/kubernetes/kubeha/etcd-pki.tgz.b64 | tar -C /etc/kubernetes -xzf - && chown -R root:root /etc/kubernetes/pki && rm -f /etc/kubernetes/kubeha/etcd-pki.tgz.b64", cancellationToken);
+            await host.RunAsync($"base64 -d /etc/kubernetes/kubeha/etcd-pki.tgz.b64 | tar -C /etc/kubernetes -xzf - && chown -R root:root /etc/kubernetes/pki && rm -f /etc/kubernetes/kubeha/etcd-pki.tgz.b64", cancellationToken);
             await host.UploadAsync(config, KubeadmConfigRenderer.RenderEtcdMember(context.Spec, members, index), "644", cancellationToken);
         }
 
         await host.UploadAsync(DropIn, KubeadmConfigRenderer.EtcdKubeletDropIn(context.Spec), "644", cancellationToken);
-        await host.RunAsync("systemctl daemon-reload && systemctl restart kubelet", cancellationToken);
+        await host.RunAsync($"systemctl daemon-reload && systemctl restart kubelet", cancellationToken);
         await host.RunAsync($"kubeadm init phase etcd local --config={config}", cancellationToken);
     }
 }

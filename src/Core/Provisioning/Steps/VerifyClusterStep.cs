@@ -1,7 +1,6 @@
 using KubeHa.Core.Clusters;
 using KubeHa.Core.Kubernetes;
 using KubeHa.Core.LoadBalancing;
-using KubeHa.Core.Provisioning.Rendering;
 
 namespace KubeHa.Core.Provisioning.Steps;
 
@@ -26,7 +25,7 @@ public sealed class VerifyClusterStep(IClusterApi api) : Step
     public override async Task RunAsync(HostSession host, CancellationToken cancellationToken)
     {
         var context = host.Context;
-        var kubeconfig = context.AdminKubeconfig ?? await host.ReadFileAsync(FetchKubeconfigStep.AdminConf, cancellationToken);
+        var kubeconfig = context.AdminKubeconfig ?? await host.ReadFileAsync(KubeadmPaths.AdminConf, cancellationToken);
         var expected = context.KubernetesNodes.Select(context.NodeName).ToHashSet(StringComparer.Ordinal);
         var endpoints = ControlPlaneEndpoint.ForKubeHa(context.Spec, context.Members);
         if (host.IsDryRun || kubeconfig is null)
@@ -48,7 +47,7 @@ public sealed class VerifyClusterStep(IClusterApi api) : Step
             var session = await context.SessionAsync(balancer, cancellationToken);
             await PollAsync(session, "every HAProxy backend UP", async ct =>
             {
-                var csv = await session.QueryAsync("read HAProxy stats", $"echo 'show stat' | socat stdio {HaproxyConfigRenderer.StatsSocket}", ct);
+                var csv = await session.QueryAsync("read HAProxy stats", HaproxyStatCsv.ShowStat(HaproxyConfigRenderer.StatsSocket), ct);
                 if (session.IsDryRun)
                 {
                     return null;
@@ -68,17 +67,13 @@ public sealed class VerifyClusterStep(IClusterApi api) : Step
         var external = context.Spec.EtcdTopology == EtcdTopology.External;
         var expected = external ? context.EtcdHosts.Count() : context.ControlPlanes.Count();
         var session = external ? await context.SessionAsync(context.EtcdHosts.First(), cancellationToken) : host;
-        var certs = external
-            ? "--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key"
-            : "--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key";
-        var socket = ContainerRuntimes.CriSocket(context.Spec.ContainerRuntime);
-        var endpoint = external ? $"https://{session.Host.Address}:2379" : "https://127.0.0.1:2379";
-        // Through the runtime on the member's own host, not `kubectl exec`: it needs no API server round trip and works
-        // the same for stacked and external etcd (the etcd image ships etcdctl).
-        var command = $"crictl --runtime-endpoint {socket} exec $(crictl --runtime-endpoint {socket} ps -q --name etcd | head -n1) etcdctl --endpoints {endpoint} {certs} member list";
+
+        // Through the runtime on the member's own host first, not `kubectl exec`: it needs no API server round trip and
+        // works the same for stacked and external etcd (the etcd image ships etcdctl).
+        var etcdctl = Etcdctl.On(context.Spec, session.Host.Address, session.NodeName);
         await PollAsync(session, $"{expected} etcd members", async ct =>
         {
-            var output = await session.QueryAsync("list etcd members", command, ct);
+            var output = await session.QueryAsync("list etcd members", $"{etcdctl}\n{Etcdctl.Command} member list", ct);
             var started = output.Split('\n').Count(l => l.Contains(", started,", StringComparison.Ordinal));
             return session.IsDryRun || started == expected ? null : $"{started} of {expected} etcd members started";
         }, cancellationToken);

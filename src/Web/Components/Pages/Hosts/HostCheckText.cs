@@ -35,6 +35,7 @@ internal static class HostCheckText
         HostCheckErrorKind.Timeout => "Timed out",
         HostCheckErrorKind.CommandFailed => "Command failed",
         HostCheckErrorKind.InvalidCredential => "Credential unusable",
+        HostCheckErrorKind.InvalidFacts => "Invalid facts",
         _ => kind.ToString(),
     };
 }
