@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using KubeHa.Agent.Alerts;
 using KubeHa.Agent.Health;
 using KubeHa.Agent.Jobs;
 using KubeHa.Agent.Relay;
@@ -86,6 +87,8 @@ public static class KubeHaAgentServiceCollectionExtensions
             services.AddHostedService<RunTakeoverService>();
             services.AddHostedService<InterruptedHostChecksService>();
             services.AddHostedService<ClusterHealthMonitor>();
+            services.AddHostedService<AgentOfflineWatchService>();
+            services.AddHostedService<AlertDeliveryService>();
             services.AddHangfireServer((sp, server) =>
             {
                 var agent = sp.GetRequiredService<IOptions<AgentOptions>>().Value;

@@ -1,4 +1,5 @@
 using KubeHa.Core.Agents;
+using KubeHa.Core.Alerts;
 using KubeHa.Core.Audit;
 using KubeHa.Core.Credentials;
 using KubeHa.Core.Hosts;
@@ -79,6 +80,18 @@ public static class KubeHaCoreServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IKubernetesHealthWatcher, KubernetesHealthWatcher>();
         services.AddSingleton<KubeHa.Core.Clusters.Health.IClusterHealthFeed, KubeHa.Core.Clusters.Health.ClusterHealthFeed>();
+
+        services.AddOptions<AlertsOptions>()
+            .BindConfiguration(AlertsOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<AlertChannelStore>();
+        services.AddSingleton<AlertDeliveryReader>();
+        services.AddSingleton<AlertDeliverySignal>();
+        services.AddSingleton<AlertRaiser>();
+        services.AddSingleton<IAlertSender, WebhookAlertSender>();
+        services.AddSingleton<IAlertSender, EmailAlertSender>();
+        services.AddSingleton<AlertDispatcher>();
         return services;
     }
 }

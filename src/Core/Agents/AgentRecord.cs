@@ -22,4 +22,7 @@ public sealed class AgentRecord
 
     /// <summary>Set when it stopped cleanly; null while it runs (or when it died without saying so).</summary>
     public DateTimeOffset? StoppedAt { get; set; }
+
+    /// <summary>Set when its silence raised an agent-offline alert; cleared (raising agent-online) at its next heartbeat.</summary>
+    public DateTimeOffset? OfflineAlertedAt { get; set; }
 }

@@ -1,3 +1,4 @@
+using KubeHa.Core.Alerts;
 using KubeHa.Core.Persistence;
 using KubeHa.Core.Runs;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +31,7 @@ public sealed class AgentRegistry(IDbContextFactory<KubeHaDbContext> dbFactory, 
                 .SetProperty(a => a.StoppedAt, (DateTimeOffset?)null), cancellationToken);
             if (updated == 1)
             {
+                await ClearOfflineAsync(db, name, now, cancellationToken);
                 return;
             }
 
@@ -42,6 +44,61 @@ public sealed class AgentRegistry(IDbContextFactory<KubeHaDbContext> dbFactory, 
             // Another process inserted the same name between the update and the insert: update it.
         }
     }
+
+    /// <summary>
+    /// Agents that went silent (heartbeat older than <see cref="AgentsOptions.StaleAfter"/>) without a clean stop and
+    /// were not reported yet: each is marked with a compare-and-swap, so exactly one watcher raises its agent-offline
+    /// alert, in the same transaction. Returns the names marked now.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MarkOfflineAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var since = now - options.Value.StaleAfter;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var silent = await db.Agents.AsNoTracking()
+            .Where(a => a.StoppedAt == null && a.OfflineAlertedAt == null && a.HeartbeatAt < since)
+            .ToListAsync(cancellationToken);
+        var marked = new List<string>();
+        foreach (var agent in silent)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var updated = await db.Agents
+                .Where(a => a.Name == agent.Name && a.StoppedAt == null && a.OfflineAlertedAt == null && a.HeartbeatAt < since)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.OfflineAlertedAt, now), cancellationToken);
+            if (updated == 1)
+            {
+                await AlertOutbox.EnqueueAsync(db, AlertEvent.AgentOffline(Describe(agent), options.Value.StaleAfter, now), cancellationToken);
+                marked.Add(agent.Name);
+            }
+
+            await tx.CommitAsync(cancellationToken);
+        }
+
+        return marked;
+    }
+
+    /// <summary>An agent reported offline is heard from again: clears the mark and raises agent-online, together.</summary>
+    private static async Task ClearOfflineAsync(KubeHaDbContext db, string name, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Name == name && a.OfflineAlertedAt != null, cancellationToken);
+        if (agent is null)
+        {
+            return;
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var cleared = await db.Agents.Where(a => a.Name == name && a.OfflineAlertedAt != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.OfflineAlertedAt, (DateTimeOffset?)null), cancellationToken);
+        if (cleared == 1)
+        {
+            await AlertOutbox.EnqueueAsync(db, AlertEvent.AgentOnline(Describe(agent) with { LastHeartbeatAt = now }, now), cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    private static AlertAgent Describe(AgentRecord agent) =>
+        new(agent.Name, agent.Machine, agent.Queues.Split(',', StringSplitOptions.RemoveEmptyEntries), agent.HeartbeatAt);
 
     /// <summary>
     /// Forgets agents silent for longer than <paramref name="olderThan"/> that own no running run (default names

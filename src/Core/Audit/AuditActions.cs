@@ -26,6 +26,11 @@ public static class AuditActions
     public const string RunCancelled = "run.cancel-requested";
     public const string RunResumed = "run.resumed";
 
+    public const string AlertChannelCreated = "alert-channel.created";
+    public const string AlertChannelUpdated = "alert-channel.updated";
+    public const string AlertChannelDeleted = "alert-channel.deleted";
+    public const string AlertChannelTested = "alert-channel.tested";
+
     public const string TokenCreated = "token.created";
     public const string TokenRevoked = "token.revoked";
 
@@ -42,6 +47,7 @@ public static class AuditActions
         HostCreated, HostUpdated, HostDeleted, HostCheckRequested, HostKeyTrusted,
         ClusterCreated, ClusterUpdated, ClusterDeleted, KubeconfigDownloaded,
         RunStarted, RunCancelled, RunResumed,
+        AlertChannelCreated, AlertChannelUpdated, AlertChannelDeleted, AlertChannelTested,
         TokenCreated, TokenRevoked,
         UserCreated, UserRoleChanged, UserPasswordReset, UserUnlocked, UserDeleted,
     ];

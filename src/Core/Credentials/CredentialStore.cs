@@ -125,37 +125,8 @@ public sealed class CredentialStore(IDbContextFactory<KubeHaDbContext> dbFactory
         return list.Count == 1 ? $"host {list[0]}" : $"hosts {string.Join(", ", list)}";
     }
 
-    private static async Task<string> ValidateNameAsync(KubeHaDbContext db, string? raw, int? exceptId, FieldErrors errors, CancellationToken cancellationToken)
-    {
-        var name = raw?.Trim() ?? "";
-        if (name.Length == 0)
-        {
-            errors.Add(nameof(CredentialInput.Name), "Give the credential a name.");
-        }
-        else if (name.Length > MaxNameLength)
-        {
-            errors.Add(nameof(CredentialInput.Name), $"Use at most {MaxNameLength} characters.");
-        }
-        else if (name.Any(char.IsControl))
-        {
-            errors.Add(nameof(CredentialInput.Name), "The name cannot contain control characters.");
-        }
-        else
-        {
-            var lowered = name.ToLowerInvariant();
-            // lower() in SQL works on SQLite and PostgreSQL alike (a NOCASE collation exists only in SQLite);
-            // string.Equals(..., OrdinalIgnoreCase), which CA1862 suggests, does not translate to SQL.
-#pragma warning disable CA1862
-            var taken = await db.Credentials.AnyAsync(c => c.Name.ToLower() == lowered && c.Id != exceptId, cancellationToken);
-#pragma warning restore CA1862
-            if (taken)
-            {
-                errors.Add(nameof(CredentialInput.Name), $"A credential named '{name}' already exists.");
-            }
-        }
-
-        return name;
-    }
+    private static Task<string> ValidateNameAsync(KubeHaDbContext db, string? raw, int? exceptId, FieldErrors errors, CancellationToken cancellationToken) =>
+        CatalogName.ValidateAsync(raw, "credential", MaxNameLength, db.Credentials.Where(c => c.Id != exceptId).Select(c => c.Name), nameof(CredentialInput.Name), errors, cancellationToken);
 
     private static ValidSecret? ValidateSecret(CredentialInput input, bool required, FieldErrors errors)
     {

@@ -174,31 +174,8 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
     private static async Task<FieldErrors> ValidateAsync(KubeHaDbContext db, HostInput input, int? exceptId, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        var name = input.Name?.Trim() ?? "";
-        if (name.Length == 0)
-        {
-            errors.Add(nameof(HostInput.Name), "Give the host a name.");
-        }
-        else if (name.Length > HostInputRules.MaxNameLength)
-        {
-            errors.Add(nameof(HostInput.Name), $"Use at most {HostInputRules.MaxNameLength} characters.");
-        }
-        else if (name.Any(char.IsControl))
-        {
-            errors.Add(nameof(HostInput.Name), "The name cannot contain control characters.");
-        }
-        else
-        {
-            var lowered = name.ToLowerInvariant();
-            // lower() in SQL works on SQLite and PostgreSQL alike (a NOCASE collation exists only in SQLite);
-            // string.Equals(..., OrdinalIgnoreCase), which CA1862 suggests, does not translate to SQL.
-#pragma warning disable CA1862
-            if (await db.Hosts.AnyAsync(h => h.Name.ToLower() == lowered && h.Id != exceptId, cancellationToken))
-#pragma warning restore CA1862
-            {
-                errors.Add(nameof(HostInput.Name), $"A host named '{name}' already exists.");
-            }
-        }
+        await CatalogName.ValidateAsync(
+            input.Name, "host", HostInputRules.MaxNameLength, db.Hosts.Where(h => h.Id != exceptId).Select(h => h.Name), nameof(HostInput.Name), errors, cancellationToken);
 
         AddIfInvalid(errors, nameof(HostInput.Address), HostInputRules.CheckAddress(input.Address));
         AddIfInvalid(errors, nameof(HostInput.Port), HostInputRules.CheckPort(input.Port));

@@ -1,4 +1,5 @@
 using KubeHa.Core.Agents;
+using KubeHa.Core.Alerts;
 using KubeHa.Core.Audit;
 using KubeHa.Core.Clusters;
 using KubeHa.Core.Credentials;
@@ -42,6 +43,10 @@ public class KubeHaDbContext : DbContext
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<AgentRecord> Agents => Set<AgentRecord>();
+
+    public DbSet<AlertChannel> AlertChannels => Set<AlertChannel>();
+
+    public DbSet<AlertDelivery> AlertDeliveries => Set<AlertDelivery>();
 
     /// <summary>SQLite has no native DateTimeOffset: it stores UTC ticks, which keeps ordering and comparison in SQL.</summary>
     protected virtual bool StoresDateTimeOffsetAsTicks => true;
@@ -127,6 +132,29 @@ public class KubeHaDbContext : DbContext
             e.Property(a => a.Version).HasMaxLength(64);
             e.Property(a => a.Machine).HasMaxLength(255);
             e.Property(a => a.Queues).HasMaxLength(512);
+        });
+
+        modelBuilder.Entity<AlertChannel>(e =>
+        {
+            e.HasIndex(c => c.Name).IsUnique();
+            e.Property(c => c.Name).HasMaxLength(AlertChannel.MaxNameLength);
+            e.Property(c => c.Events).HasConversion(JsonColumn.Converter<List<AlertEventKind>>(), JsonColumn.Comparer<List<AlertEventKind>>());
+            e.Property(c => c.Webhook!).HasConversion(JsonColumn.Converter<WebhookSettings>()!, JsonColumn.Comparer<WebhookSettings>());
+            e.Property(c => c.Email!).HasConversion(JsonColumn.Converter<EmailSettings>()!, JsonColumn.Comparer<EmailSettings>());
+        });
+
+        modelBuilder.Entity<AlertDelivery>(e =>
+        {
+            e.HasOne(d => d.Channel).WithMany().HasForeignKey(d => d.ChannelId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(d => d.Summary).HasMaxLength(AlertDelivery.MaxSummaryLength);
+            e.Property(d => d.DeduplicationKey).HasMaxLength(AlertDelivery.MaxDeduplicationKeyLength);
+            e.Property(d => d.ClaimedBy).HasMaxLength(AgentRecord.MaxNameLength);
+            e.Property(d => d.Result).HasMaxLength(AlertDelivery.MaxResultLength);
+            e.Property(d => d.Error).HasMaxLength(AlertDelivery.MaxErrorLength);
+            e.HasIndex(d => new { d.Status, d.NextAttemptAt });
+            e.HasIndex(d => new { d.ChannelId, d.Id });
+            e.HasIndex(d => new { d.ChannelId, d.DeduplicationKey, d.CreatedAt });
+            e.HasIndex(d => d.CreatedAt);
         });
 
         modelBuilder.Entity<AuditEntry>(e =>

@@ -1,3 +1,4 @@
+using KubeHa.Core.Alerts;
 using KubeHa.Core.Clusters;
 using KubeHa.Core.Persistence;
 using KubeHa.Core.Provisioning;
@@ -137,6 +138,7 @@ public sealed class RunLedger(IDbContextFactory<KubeHaDbContext> dbFactory, RunE
             .SetProperty(c => c.ActiveRunId, (long?)null)
             .SetProperty(c => c.Status, c => clusterStatus ?? c.Status)
             .SetProperty(c => c.UpdatedAt, now), cancellationToken);
+        await RunOutcomeAlert.EnqueueAsync(db, runId, status, error, now, cancellationToken); // with the outcome, or not at all
         await tx.CommitAsync(cancellationToken);
         events.Publish(new RunStatusEvent(runId, status, error));
         return true;

@@ -17,6 +17,7 @@ public static class ApiEndpoints
             .MapRunsEndpoints()
             .MapRunTextLogEndpoint()
             .MapTokensEndpoints()
+            .MapAlertChannelsEndpoints()
             .MapAgentsEndpoints();
         app.MapDiagnoseEndpoints();
         return app;

@@ -37,6 +37,7 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["GET /admin/users"] = Need.Admin,
         ["GET /admin/tokens"] = Need.Admin,
         ["GET /admin/audit"] = Need.Admin,
+        ["GET /admin/alerts"] = Need.Admin,
         ["GET /agents"] = Need.Operator,
         ["GET /account/login"] = Need.Anonymous,
         ["GET /account/denied"] = Need.Viewer,
@@ -86,6 +87,14 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["DELETE /api/v1/tokens/{id:int}"] = Need.Admin,
         ["POST /api/v1/diagnose/kubeadm"] = Need.Viewer,
         ["GET /api/v1/agents/"] = Need.Operator,
+        ["GET /api/v1/alert-channels/"] = Need.Admin,
+        ["GET /api/v1/alert-channels/{id:int}"] = Need.Admin,
+        ["POST /api/v1/alert-channels/"] = Need.Admin,
+        ["PUT /api/v1/alert-channels/{id:int}"] = Need.Admin,
+        ["DELETE /api/v1/alert-channels/{id:int}"] = Need.Admin,
+        ["POST /api/v1/alert-channels/{id:int}/test"] = Need.Admin,
+        ["GET /api/v1/alert-channels/{id:int}/deliveries"] = Need.Admin,
+        ["GET /api/v1/alert-channels/deliveries"] = Need.Admin,
     };
 
     /// <summary>The least access each method of /hubs/kubeha needs (a new method fails the tests until listed here).</summary>

@@ -1,5 +1,4 @@
 using KubeHa.Web.Tests.Infrastructure;
-using System.Text;
 using KubeHa.Core.Credentials;
 using KubeHa.Core.Persistence;
 using KubeHa.Core.Security;
@@ -41,15 +40,11 @@ public sealed class SecretsAtRestTests : IDisposable
         Assert.True((await store.CreateAsync(new CredentialInput { Name = "rsa", Kind = CredentialKind.PrivateKey, PrivateKey = rsa }, default)).Succeeded);
         Assert.True((await store.CreateAsync(new CredentialInput { Name = "pw", Kind = CredentialKind.Password, Password = Password }, default)).Succeeded);
 
-        var database = Path.Combine(_data.Path, "kubeha.db");
-        var stored = ReadShared(database) + ReadShared(database + "-wal");
+        var stored = SecretScan.ReadDatabase(_data.Path);
         Assert.Contains("at-rest-ed25519", stored, StringComparison.Ordinal); // the rows are in these files
         foreach (var secret in new[] { KeyBodyLine(ed25519), KeyBodyLine(rsa), Passphrase, Password })
         {
-            foreach (var form in Forms(secret))
-            {
-                Assert.False(stored.Contains(form, StringComparison.Ordinal), "A secret was found in clear in the SQLite files.");
-            }
+            Assert.False(SecretScan.Contains(stored, secret), "A secret was found in clear in the SQLite files.");
         }
 
         Assert.DoesNotContain("PRIVATE KEY", stored, StringComparison.Ordinal);
@@ -84,32 +79,6 @@ public sealed class SecretsAtRestTests : IDisposable
         var lines = privateKey.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => !l.StartsWith("-----", StringComparison.Ordinal)).ToList();
         return lines[lines.Count / 2];
-    }
-
-    /// <summary>The secret in clear and base64-encoded at each of the three byte alignments.</summary>
-    private static IEnumerable<string> Forms(string secret)
-    {
-        yield return secret;
-        var bytes = Encoding.UTF8.GetBytes(secret);
-        for (var shift = 0; shift < 3; shift++)
-        {
-            var padded = new byte[shift].Concat(bytes).ToArray();
-            var encoded = Convert.ToBase64String(padded).TrimEnd('=');
-            yield return encoded[(shift == 0 ? 0 : 4)..^4]; // drop the characters that depend on neighbours
-        }
-    }
-
-    private static string ReadShared(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return "";
-        }
-
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return Encoding.Latin1.GetString(buffer.ToArray());
     }
 
     // The embedded agent is off: these tests read and write the catalog only.

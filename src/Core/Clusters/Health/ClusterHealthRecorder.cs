@@ -1,3 +1,4 @@
+using KubeHa.Core.Alerts;
 using KubeHa.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -45,6 +46,8 @@ public sealed class ClusterHealthRecorder(IDbContextFactory<KubeHaDbContext> dbF
                 return HealthRecordOutcome.NotRecorded;
             }
 
+            // A transition and its alert (cluster-degraded / cluster-recovered) commit together.
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
             var updated = await db.Clusters
                 .Where(c => c.Id == clusterId && c.ActiveRunId == null && c.Status == previous)
                 .ExecuteUpdateAsync(
@@ -52,9 +55,22 @@ public sealed class ClusterHealthRecorder(IDbContextFactory<KubeHaDbContext> dbF
                     cancellationToken);
             if (updated == 1)
             {
+                var outcome = new HealthRecordOutcome(true, previous.Value, status, SplitReasons(stored));
+                if (outcome.TurnedDegraded || outcome.Recovered)
+                {
+                    var cluster = new AlertCluster(clusterId, await db.Clusters.Where(c => c.Id == clusterId).Select(c => c.Name).SingleAsync(cancellationToken));
+                    await AlertOutbox.EnqueueAsync(
+                        db,
+                        outcome.TurnedDegraded ? AlertEvent.ClusterDegraded(cluster, outcome.Reasons, checkedAt) : AlertEvent.ClusterRecovered(cluster, checkedAt),
+                        cancellationToken);
+                }
+
+                await tx.CommitAsync(cancellationToken);
                 events.PublishHealthRecorded(clusterId);
-                return new HealthRecordOutcome(true, previous.Value, status, SplitReasons(stored));
+                return outcome;
             }
+
+            await tx.RollbackAsync(cancellationToken);
         }
 
         return HealthRecordOutcome.NotRecorded;
