@@ -56,7 +56,7 @@ public sealed class PlanBuildingTests
         Assert.Equal([1, 2, 3, 4, 5, 6, 7], hosts["prepare-os"]);
         Assert.Equal([8, 9], hosts["configure-load-balancers"]);
         Assert.Equal([8, 9], hosts["configure-keepalived"]);
-        Assert.Equal([1, 2, 3], hosts["pull-images"]);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], hosts["pull-images"]);
         Assert.Empty(hosts["generate-etcd-certificates"]);
         Assert.Equal([1], hosts["init-first-control-plane"]);
         Assert.Equal([2, 3], hosts["join-control-planes"]);

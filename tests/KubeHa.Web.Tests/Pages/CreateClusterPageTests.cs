@@ -69,6 +69,37 @@ public sealed class CreateClusterPageTests : IAsyncLifetime
         Assert.Contains("cp1", page.Find("[data-testid=diagram-control-planes]").TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NetworkStep_CniChoices_ShowTheVendoredVersionsAndWeaveUnmaintained()
+    {
+        await _ctx.AddHostsAsync("cp1", "lb1");
+        _ctx.RenderProviders();
+        var page = _ctx.Bunit.Render<CreateClusterPage>();
+        page.Find("[data-testid=wizard-name]").Input("prod");
+        page.Find("[data-testid=wizard-next]").Click();
+        page.WaitForElement("[data-testid=lb-dedicated]");
+        page.Find("[data-testid=lb-dedicated]").Click();
+        page.Find("[data-testid=wizard-next]").Click();
+        page.WaitForElement("[data-testid=wizard-hosts]");
+        page.FindAll("[data-testid=wizard-hosts] tbody tr")[0].QuerySelector("[data-testid=role-cp]")!.Change(true);
+        page.FindAll("[data-testid=wizard-hosts] tbody tr")[1].QuerySelector("[data-testid=role-lb]")!.Change(true);
+        page.Find("[data-testid=wizard-next]").Click();
+
+        page.WaitForElement("[data-testid=wizard-cni]");
+        Assert.Contains("Flannel v0.28.9", Label(page, "cni-flannel"), StringComparison.Ordinal);
+        Assert.Contains("Calico v3.32.1", Label(page, "cni-calico"), StringComparison.Ordinal);
+        Assert.Contains("Cilium v1.19.6", Label(page, "cni-cilium"), StringComparison.Ordinal);
+        Assert.Contains("Weave Net 2.8.1", Label(page, "cni-weave"), StringComparison.Ordinal);
+        var chip = page.Find("[data-testid=cni-weave]").Closest("label")!.QuerySelector("[data-testid=cni-unmaintained]")!;
+        Assert.Equal("unmaintained", chip.TextContent.Trim());
+        Assert.Contains("last release", chip.GetAttribute("title"), StringComparison.Ordinal);
+        Assert.Single(page.FindAll("[data-testid=cni-unmaintained]"));
+    }
+
+    /// <summary>The text of the radio's label, whitespace collapsed (the test id sits on its input).</summary>
+    private static string Label(IRenderedComponent<CreateClusterPage> page, string testId) =>
+        string.Join(' ', page.Find($"[data-testid={testId}]").Closest("label")!.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
     private static string FieldText(IRenderedComponent<CreateClusterPage> page, string testId)
         => page.Find($"[data-testid={testId}]").Closest(".mud-input-control")!.TextContent;
 }
