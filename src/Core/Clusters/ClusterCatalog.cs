@@ -69,7 +69,14 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
         IReadOnlyList<ClusterMember> members;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            members = (await ValidateAsync(db, draft, cancellationToken)).Members;
+            var (errors, _, validated) = await ValidateAsync(db, draft, cancellationToken);
+            if (errors.Count > 0)
+            {
+                // An invalid spec has no plan to show: the steps would refuse it (or fail on it) anyway.
+                return [];
+            }
+
+            members = validated;
         }
 
         return await previewer.PreviewDraftAsync(draft.Spec, members, planKey, cancellationToken);
