@@ -104,7 +104,7 @@ public static class ClusterSpecValidator
     {
         if (!KubernetesVersion.TryParse(spec.KubernetesVersion, out var version))
         {
-            errors.Add(new("kubernetesVersion", "invalid-version", $"'{spec.KubernetesVersion}' is not a Kubernetes version like 1.31.2."));
+            errors.Add(new("kubernetesVersion", "invalid-version", $"{HostInputRules.Quoted(spec.KubernetesVersion ?? string.Empty)} is not a Kubernetes version like 1.31.2."));
         }
         else if (version.Minor < MinimumMinorVersion)
         {

@@ -120,10 +120,10 @@ public static partial class HostInputRules
     }
 
     // RFC 1123 labels: 1-63 letters, digits or hyphens, not starting or ending with a hyphen.
-    [GeneratedRegex(@"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")]
+    [GeneratedRegex(@"^(?=.{1,253}\z)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z")]
     private static partial Regex DnsName();
 
     // shadow-utils' relaxed rule (as systemd documents it): no leading digit or hyphen, optional trailing '$'.
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.-]*\$?$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.-]*\$?\z")]
     private static partial Regex LinuxUser();
 }

@@ -54,6 +54,6 @@ public static partial class NodeNames
 
     public static bool IsValid(string? name) => name is { Length: > 0 and <= MaxLength } && Subdomain().IsMatch(name);
 
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex Subdomain();
 }

@@ -29,6 +29,6 @@ public static partial class ConfigValues
         }
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.@-]{1,15}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.@-]{1,15}\z")]
     private static partial Regex InterfaceName();
 }
