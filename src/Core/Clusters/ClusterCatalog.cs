@@ -69,7 +69,14 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
         IReadOnlyList<ClusterMember> members;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            members = (await ValidateAsync(db, draft, cancellationToken)).Members;
+            var (errors, _, validated) = await ValidateAsync(db, draft, cancellationToken);
+            if (errors.Count > 0)
+            {
+                // An invalid spec has no plan to show: the steps would refuse it (or fail on it) anyway.
+                return [];
+            }
+
+            members = validated;
         }
 
         return await previewer.PreviewDraftAsync(draft.Spec, members, planKey, cancellationToken);
@@ -150,7 +157,7 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
     {
         if (planKey is not (PlanCatalog.Create or PlanCatalog.AddNodes or PlanCatalog.Reset))
         {
-            return new(RunCommandOutcome.InvalidState, Message: $"Unknown plan '{planKey}': use create, add-nodes or reset.");
+            return new(RunCommandOutcome.InvalidState, Message: $"Unknown plan {KubeHa.Core.Hosts.HostInputRules.Quoted(planKey ?? string.Empty)}: use create, add-nodes or reset.");
         }
 
         await _runGate.WaitAsync(cancellationToken);

@@ -19,6 +19,7 @@ public static class ClusterSpecValidator
     {
         var errors = new List<SpecIssue>();
         var warnings = new List<SpecIssue>();
+        ValidateFields(spec, members, errors);
         ValidateVersion(spec, errors);
         ValidateTopology(spec, members, errors, warnings);
         ValidateLoadBalancer(spec, members, errors, warnings);
@@ -27,11 +28,83 @@ public static class ClusterSpecValidator
         return new SpecValidationResult(errors, warnings);
     }
 
+    /// <summary>
+    /// Every field on its own, before any rule combines them: enums that exist (JSON can carry any number), lists that
+    /// are lists, addresses and CIDRs in the one canonical form every tool reads the same way.
+    /// </summary>
+    private static void ValidateFields(ClusterSpec spec, IReadOnlyList<ClusterMember> members, List<SpecIssue> errors)
+    {
+        Defined(spec.EtcdTopology, "etcdTopology", errors);
+        Defined(spec.LoadBalancerMode, "loadBalancerMode", errors);
+        Defined(spec.ContainerRuntime, "containerRuntime", errors);
+        Defined(spec.Cni, "cni", errors);
+        foreach (var role in members.SelectMany(m => m.Roles ?? new HashSet<NodeRole>()).Distinct())
+        {
+            Defined(role, "roles", errors);
+        }
+
+        if (spec.VirtualIpPrefixLength is < 1 or > 32)
+        {
+            errors.Add(new("virtualIpPrefixLength", "invalid-prefix-length", $"The VIP's prefix length must be between 1 and 32 (the load-balancer hosts' IPv4 subnet, e.g. 24), not {spec.VirtualIpPrefixLength}."));
+        }
+
+        if (!string.IsNullOrWhiteSpace(spec.VirtualIp) && !HostInputRules.IsCanonicalIPv4(spec.VirtualIp))
+        {
+            errors.Add(new("virtualIp", "invalid-virtual-ip", $"{HostInputRules.Quoted(spec.VirtualIp)} is not an IPv4 address written as four decimal numbers without leading zeros, e.g. 192.168.56.15."));
+        }
+
+        if (!string.IsNullOrWhiteSpace(spec.ControlPlaneEndpointHost))
+        {
+            CanonicalAddress(spec.ControlPlaneEndpointHost, "controlPlaneEndpointHost", "The control-plane endpoint host", errors);
+        }
+
+        if (spec.ApiServerCertSans is null)
+        {
+            errors.Add(new("apiServerCertSans", "invalid-cert-sans", "apiServerCertSans must be a list of IP addresses and DNS names ([] for none)."));
+        }
+        else
+        {
+            foreach (var san in spec.ApiServerCertSans)
+            {
+                // A wildcard DNS SAN ("*.api.example.com") is valid in a certificate.
+                var name = san?.StartsWith("*.", StringComparison.Ordinal) == true ? san[2..] : san;
+                CanonicalAddress(name ?? string.Empty, "apiServerCertSans", $"The API server certificate name {HostInputRules.Quoted(san ?? "null")}", errors);
+            }
+        }
+
+        foreach (var member in members.Where(m => HostInputRules.CheckAddress(m.Address) is not null || HostInputRules.CanonicalAddress(m.Address) != m.Address))
+        {
+            errors.Add(new("hosts", "invalid-address", $"{member.Name}'s address {HostInputRules.Quoted(member.Address ?? string.Empty)} is not a canonical IP address or DNS name: edit the host (it was stored before KubeHa checked addresses strictly).", member.HostId));
+        }
+    }
+
+    private static void Defined<T>(T value, string field, List<SpecIssue> errors)
+        where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            var names = string.Join(", ", Enum.GetNames<T>().Select(n => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(n)));
+            errors.Add(new(field, "invalid-choice", $"{Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)} is not a valid {field}: choose one of {names}."));
+        }
+    }
+
+    private static void CanonicalAddress(string value, string field, string what, List<SpecIssue> errors)
+    {
+        if (HostInputRules.CheckAddress(value) is { } error)
+        {
+            errors.Add(new(field, "invalid-address", $"{what}: {error}"));
+        }
+        else if (HostInputRules.CanonicalAddress(value) is var canonical && canonical != value)
+        {
+            errors.Add(new(field, "non-canonical-address", $"{what}: write {HostInputRules.Quoted(value)} as {canonical}."));
+        }
+    }
+
     private static void ValidateVersion(ClusterSpec spec, List<SpecIssue> errors)
     {
         if (!KubernetesVersion.TryParse(spec.KubernetesVersion, out var version))
         {
-            errors.Add(new("kubernetesVersion", "invalid-version", $"'{spec.KubernetesVersion}' is not a Kubernetes version like 1.31.2."));
+            errors.Add(new("kubernetesVersion", "invalid-version", $"{HostInputRules.Quoted(spec.KubernetesVersion ?? string.Empty)} is not a Kubernetes version like 1.31.2."));
         }
         else if (version.Minor < MinimumMinorVersion)
         {
@@ -113,7 +186,7 @@ public static class ClusterSpecValidator
                     warnings.Add(new("roles", "single-load-balancer", "With one load-balancer host the VIP has nowhere to fail over to. Use 2."));
                 }
 
-                if (string.IsNullOrWhiteSpace(spec.VirtualIp) || !IPAddress.TryParse(spec.VirtualIp, out var vip) || vip.AddressFamily != AddressFamily.InterNetwork)
+                if (string.IsNullOrWhiteSpace(spec.VirtualIp))
                 {
                     errors.Add(new("virtualIp", "missing-virtual-ip", "Keepalived mode needs a free IPv4 virtual IP on the load-balancer hosts' subnet, e.g. 192.168.56.15."));
                 }
@@ -252,14 +325,21 @@ public static class ClusterSpecValidator
         }
     }
 
-    private static IPNetwork? ParseCidr(string text, string field, List<SpecIssue> errors)
+    private static IPNetwork? ParseCidr(string? text, string field, List<SpecIssue> errors)
     {
-        if (IPNetwork.TryParse(text, out var net) && net.BaseAddress.AddressFamily == AddressFamily.InterNetwork)
+        var address = text?.Split('/')[0];
+        if (IPNetwork.TryParse(text, out var net) && net.BaseAddress.AddressFamily == AddressFamily.InterNetwork && HostInputRules.IsCanonicalIPv4(address))
         {
-            return net;
+            if (net.ToString() == text)
+            {
+                return net;
+            }
+
+            errors.Add(new(field, "non-canonical-cidr", $"Write {HostInputRules.Quoted(text!)} as {net}."));
+            return null;
         }
 
-        errors.Add(new(field, "invalid-cidr", $"'{text}' is not an IPv4 CIDR like 10.244.0.0/16 (with the host bits zero)."));
+        errors.Add(new(field, "invalid-cidr", $"{HostInputRules.Quoted(text ?? string.Empty)} is not an IPv4 CIDR like 10.244.0.0/16 (four decimal numbers without leading zeros, with the host bits zero)."));
         return null;
     }
 

