@@ -92,6 +92,14 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress)
                 await Json(ctx, 200, ApiDiscovery.ResourceList("", "v1")!);
                 return;
         }
+        if (path == "/openapi/v2")
+        {
+            var (contentType, body) = OpenApiV2Document.For(ctx.Request.Headers.Accept.ToString(), "v" + store.Read().KubernetesVersion.TrimStart('v'));
+            ctx.Response.StatusCode = 200;
+            ctx.Response.ContentType = contentType;
+            await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+            return;
+        }
         if (path == "/openapi/v3")
         {
             await Json(ctx, 200, ApiDiscovery.OpenApiV3Index());
