@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using KubeHa.Core.Hosts;
 using KubeHa.Core.Inventory;
 using KubeHa.Core.Persistence;
 using KubeHa.Core.Provisioning;
@@ -157,7 +158,7 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
     {
         if (planKey is not (PlanCatalog.Create or PlanCatalog.AddNodes or PlanCatalog.Reset))
         {
-            return new(RunCommandOutcome.InvalidState, Message: $"Unknown plan {KubeHa.Core.Hosts.HostInputRules.Quoted(planKey ?? string.Empty)}: use create, add-nodes or reset.");
+            return new(RunCommandOutcome.InvalidState, Message: $"Unknown plan {HostInputRules.Quoted(planKey ?? string.Empty)}: use create, add-nodes or reset.");
         }
 
         await _runGate.WaitAsync(cancellationToken);

@@ -72,7 +72,7 @@ public static class ClusterSpecValidator
             }
         }
 
-        foreach (var member in members.Where(m => HostInputRules.CheckAddress(m.Address) is not null || HostInputRules.CanonicalAddress(m.Address) != m.Address))
+        foreach (var member in members.Where(m => !HostInputRules.IsCanonicalAddress(m.Address)))
         {
             errors.Add(new("hosts", "invalid-address", $"{member.Name}'s address {HostInputRules.Quoted(member.Address ?? string.Empty)} is not a canonical IP address or DNS name: edit the host (it was stored before KubeHa checked addresses strictly).", member.HostId));
         }

@@ -77,6 +77,9 @@ public static partial class HostInputRules
         return IPAddress.TryParse(bare, out var ip) ? ip.ToString() : value.ToLowerInvariant();
     }
 
+    /// <summary>True when the address is valid and already in the form <see cref="CanonicalAddress"/> returns.</summary>
+    public static bool IsCanonicalAddress(string? value) => value is not null && CheckAddress(value) is null && CanonicalAddress(value) == value;
+
     /// <summary>True for a valid IPv4 address in canonical form (dotted quad, no leading zeros).</summary>
     public static bool IsCanonicalIPv4(string? value) => value is not null && IsDottedQuad(value, out _);
 

@@ -18,6 +18,19 @@ public static partial class ConfigValues
         }
     }
 
+    /// <summary>An HAProxy <c>bind</c> value: ADDRESS:PORT or *:PORT, the address as <see cref="RequireAddress"/> accepts it.</summary>
+    public static void RequireBind(string bind)
+    {
+        var colon = bind.LastIndexOf(':');
+        var host = colon < 0 ? null : bind[..colon];
+        var portValid = colon >= 0 && int.TryParse(bind[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && HostInputRules.CheckPort(port) is null;
+        if (!portValid || host is null || (host != "*" && HostInputRules.CheckAddress(host) is not null))
+        {
+            throw new ArgumentException($"Refusing to write {HostInputRules.Quoted(bind)} into a configuration file: it is not a bind address (ADDRESS:PORT or *:PORT).", nameof(bind));
+        }
+    }
+
     /// <summary>A Linux interface name as <c>ip</c> prints it: 1-15 characters, no whitespace, '/' or ':'.</summary>
     public static bool IsInterfaceName(string? name) => name is not null && InterfaceName().IsMatch(name);
 

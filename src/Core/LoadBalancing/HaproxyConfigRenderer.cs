@@ -20,12 +20,7 @@ public static partial class HaproxyConfigRenderer
     public static string Render(HaproxyConfig config)
     {
         // Values reach a root daemon's config on a host: each must be what it claims to be (never a line break).
-        var bind = config.Bind.LastIndexOf(':');
-        if (bind < 0 || config.Bind[..bind] is var host && host != "*" && HostInputRules.CheckAddress(host) is not null)
-        {
-            throw new ArgumentException($"{HostInputRules.Quoted(config.Bind)} is not a bind address (ADDRESS:PORT or *:PORT).", nameof(config));
-        }
-
+        ConfigValues.RequireBind(config.Bind);
         foreach (var server in config.ApiServers.Concat(config.IngressWorkers))
         {
             ConfigValues.RequireAddress(server.Address);

@@ -28,6 +28,30 @@ public sealed class LoadBalancerRenderersTests
         Assert.DoesNotContain("ingress", cfg, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("192.168.56.15:0")]
+    [InlineData("192.168.56.15:8443x")]
+    [InlineData("192.168.56.15")]
+    [InlineData("192.168.56.15:8443\n    bind *:22")]
+    [InlineData("010.0.0.1:6443")]
+    public void Render_InvalidBind_RefusedBeforeAnyLineIsWritten(string bind)
+    {
+        var error = Assert.Throws<ArgumentException>(() => HaproxyConfigRenderer.Render(Seed000Haproxy() with { Bind = bind }));
+
+        Assert.Contains("is not a bind address", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("*:6443")]
+    [InlineData("[2001:db8::10]:6443")]
+    [InlineData("127.0.0.1:8443")]
+    public void Render_ValidBind_Written(string bind)
+    {
+        var cfg = HaproxyConfigRenderer.Render(Seed000Haproxy() with { Bind = bind });
+
+        Assert.Contains($"    bind {bind}\n", cfg, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Render_DedicatedWithIngress_ForwardsToWorkerNodePorts()
     {

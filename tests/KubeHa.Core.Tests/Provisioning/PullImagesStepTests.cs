@@ -33,6 +33,22 @@ public sealed class PullImagesStepTests
         Assert.Equal(4, groups.Count);
     }
 
+    [Theory]
+    [InlineData(CniPlugin.Flannel, "1.31.13")]
+    [InlineData(CniPlugin.Calico, "1.31.13")]
+    [InlineData(CniPlugin.Cilium, "1.31.13")]
+    [InlineData(CniPlugin.Cilium, "1.29.3")]
+    [InlineData(CniPlugin.Weave, "1.31.13")]
+    public void ClusterImages_Cni_SameImagesAsTheRenderedManifest(CniPlugin cni, string version)
+    {
+        // The list is read once per vendored manifest: it must be what the manifest applied to this cluster names.
+        var (seed, _) = Seed000();
+        var spec = seed with { Cni = cni, KubernetesVersion = version, PodSubnet = "10.32.0.0/12" };
+
+        Assert.Equal(ManifestInventory.Images(CniManifests.Render(spec)), ClusterImages.Cni(spec));
+        Assert.NotEmpty(ClusterImages.Cni(spec));
+    }
+
     [Fact]
     public void ClusterImages_ExternalEtcdWithIngressController_EtcdOnEtcdHostsAndThePinnedController()
     {

@@ -52,12 +52,7 @@ public sealed class CreateClusterPageTests : IAsyncLifetime
         await _ctx.AddHostsAsync("cp1", "cp2", "lb1");
         _ctx.RenderProviders();
         var page = _ctx.Bunit.Render<CreateClusterPage>();
-        page.Find("[data-testid=wizard-name]").Input("prod");
-        page.Find("[data-testid=wizard-next]").Click();
-        page.WaitForElement("[data-testid=lb-dedicated]");
-        page.Find("[data-testid=lb-dedicated]").Click();
-        page.Find("[data-testid=wizard-next]").Click();
-        page.WaitForElement("[data-testid=wizard-hosts]");
+        ToHostsStepWithDedicatedLoadBalancer(page);
 
         var rows = page.FindAll("[data-testid=wizard-hosts] tbody tr");
         rows[0].QuerySelector("[data-testid=role-cp]")!.Change(true);
@@ -75,12 +70,7 @@ public sealed class CreateClusterPageTests : IAsyncLifetime
         await _ctx.AddHostsAsync("cp1", "lb1");
         _ctx.RenderProviders();
         var page = _ctx.Bunit.Render<CreateClusterPage>();
-        page.Find("[data-testid=wizard-name]").Input("prod");
-        page.Find("[data-testid=wizard-next]").Click();
-        page.WaitForElement("[data-testid=lb-dedicated]");
-        page.Find("[data-testid=lb-dedicated]").Click();
-        page.Find("[data-testid=wizard-next]").Click();
-        page.WaitForElement("[data-testid=wizard-hosts]");
+        ToHostsStepWithDedicatedLoadBalancer(page);
         page.FindAll("[data-testid=wizard-hosts] tbody tr")[0].QuerySelector("[data-testid=role-cp]")!.Change(true);
         page.FindAll("[data-testid=wizard-hosts] tbody tr")[1].QuerySelector("[data-testid=role-lb]")!.Change(true);
         page.Find("[data-testid=wizard-next]").Click();
@@ -97,6 +87,17 @@ public sealed class CreateClusterPageTests : IAsyncLifetime
     }
 
     /// <summary>The text of the radio's label, whitespace collapsed (the test id sits on its input).</summary>
+    /// <summary>Names the cluster "prod", picks the dedicated HAProxy host and goes on to the hosts step.</summary>
+    private static void ToHostsStepWithDedicatedLoadBalancer(IRenderedComponent<CreateClusterPage> page)
+    {
+        page.Find("[data-testid=wizard-name]").Input("prod");
+        page.Find("[data-testid=wizard-next]").Click();
+        page.WaitForElement("[data-testid=lb-dedicated]");
+        page.Find("[data-testid=lb-dedicated]").Click();
+        page.Find("[data-testid=wizard-next]").Click();
+        page.WaitForElement("[data-testid=wizard-hosts]");
+    }
+
     private static string Label(IRenderedComponent<CreateClusterPage> page, string testId) =>
         string.Join(' ', page.Find($"[data-testid={testId}]").Closest("label")!.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using KubeHa.Core.Clusters;
 
 namespace KubeHa.Core.Provisioning.Rendering;
@@ -10,6 +11,8 @@ namespace KubeHa.Core.Provisioning.Rendering;
 public static class ClusterImages
 {
     public const string Registry = "registry.k8s.io";
+
+    private static readonly ConcurrentDictionary<VendoredManifest, IReadOnlyList<string>> CniImages = new();
 
     public static IReadOnlyList<ImageGroup> For(ClusterSpec spec, bool ingressController = false)
     {
@@ -40,6 +43,14 @@ public static class ClusterImages
 
     public static string KubeProxy(KubernetesVersion version) => $"{Registry}/kube-proxy:{version.Tag}";
 
-    /// <summary>The images of the CNI's workloads (DaemonSets and Deployments), init containers included.</summary>
-    public static IReadOnlyList<string> Cni(ClusterSpec spec) => ManifestInventory.Images(CniManifests.Render(spec));
+    /// <summary>
+    /// The images of the CNI's workloads (DaemonSets and Deployments), init containers included. Rendering changes only
+    /// the pod subnet, never an image, so the list is read once per vendored manifest (Calico's is 350 kB) rather than
+    /// once per host and run.
+    /// </summary>
+    public static IReadOnlyList<string> Cni(ClusterSpec spec)
+    {
+        var manifest = CniManifests.Vendored(spec.Cni, KubernetesVersion.Parse(spec.KubernetesVersion));
+        return CniImages.GetOrAdd(manifest, m => ManifestInventory.Images(m.Header + m.Body));
+    }
 }

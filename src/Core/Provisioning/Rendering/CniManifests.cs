@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using KubeHa.Core.Clusters;
+using KubeHa.Core.Hosts;
 
 namespace KubeHa.Core.Provisioning.Rendering;
 
@@ -69,7 +70,7 @@ public static class CniManifests
         if (!IPNetwork.TryParse(podSubnet, out var network) || network.BaseAddress.AddressFamily != AddressFamily.InterNetwork
             || network.ToString() != podSubnet)
         {
-            throw new ArgumentException($"'{podSubnet}' is not an IPv4 CIDR like 10.244.0.0/16 (with the host bits zero).", nameof(podSubnet));
+            throw new ArgumentException($"{HostInputRules.Quoted(podSubnet)} is not an IPv4 CIDR like 10.244.0.0/16 (with the host bits zero).", nameof(podSubnet));
         }
 
         return network.ToString();
