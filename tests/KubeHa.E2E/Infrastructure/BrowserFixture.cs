@@ -10,7 +10,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    /// <summary>How long UI expectations wait by default (a check over SSH takes a few seconds).</summary>
+    /// <summary>How long UI actions and expectations wait by default (a check over SSH takes a few seconds).</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     private IPlaywright? _playwright;
@@ -25,6 +25,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install chromium.");
         }
 
+        // Web-first assertions (Expect) wait 5 s by default, actions 30 s: on a loaded 2-core CI machine a Blazor
+        // round trip can take longer than 5 s, so assertions wait as long as actions do.
+        Assertions.SetDefaultExpectTimeout((float)DefaultTimeout.TotalMilliseconds);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
