@@ -24,6 +24,7 @@ public static class KubeHaWebExtensions
         var embedAgent = builder.Configuration.GetValue("KubeHa:Agent:Embedded", defaultValue: true);
         builder.Services.AddKubeHaAgent(runWorker: embedAgent);
         builder.Services.AddKubeHaIdentity();
+        builder.Services.AddKubeHaForwardedHeaders();
         builder.Services.AddKubeHaSignInRateLimit();
         builder.Services.AddKubeHaApi();
         builder.Services.AddKubeHaHubs();
@@ -41,6 +42,7 @@ public static class KubeHaWebExtensions
 
     public static WebApplication UseKubeHaWeb(this WebApplication app)
     {
+        app.UseKubeHaForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

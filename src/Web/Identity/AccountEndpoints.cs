@@ -50,6 +50,13 @@ public static class AccountEndpoints
                 await audit.RecordAsync(http, AuditActions.SignOut, target: null);
             }
 
+            // A new security stamp makes every cookie issued so far invalid, including a copy of this one: signing
+            // out ends the user's sessions in every browser, not just this one.
+            if (await signIn.UserManager.GetUserAsync(http.User) is { } user)
+            {
+                await signIn.UserManager.UpdateSecurityStampAsync(user);
+            }
+
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/account/login");
         }).RequireAuthorization().ExcludeFromDescription(); // any signed-in user, even one whose role was removed

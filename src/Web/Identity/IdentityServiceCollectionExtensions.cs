@@ -3,6 +3,7 @@ using KubeHa.Core.Persistence;
 using KubeHa.Web.Agents;
 using KubeHa.Web.Tokens;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -88,11 +89,14 @@ public static class IdentityServiceCollectionExtensions
 
         services.AddAuthorizationBuilder().AddKubeHaPolicies();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityAuthenticationStateProvider>();
         services.AddScoped<CircuitUser>();
         services.AddScoped<UserAdministration>();
 
-        // Role changes, password resets and deletions reach signed-in browsers within a minute.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // Every cookie request checks the account and its security stamp, so a role change, password reset,
+        // deletion or sign-out (which changes the stamp) takes effect on the next request, not at the next interval.
+        // Open circuits make no requests; RevalidatingIdentityAuthenticationStateProvider checks those.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         return services;
     }
 

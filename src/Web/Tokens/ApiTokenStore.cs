@@ -91,8 +91,9 @@ public sealed class ApiTokenStore(KubeHaIdentityDbContext db, UserManager<KubeHa
     }
 
     /// <summary>
-    /// The owner of a valid, unrevoked token (whose account is not locked out), or null. Updates the last-used time
-    /// when it is older than <see cref="LastUsedResolution"/>.
+    /// The owner of a valid, unrevoked token, or null. Password lockout does not apply: it guards the sign-in form
+    /// against guessing, and anyone could otherwise switch a token off by failing five sign-ins as its owner.
+    /// Updates the last-used time when it is older than <see cref="LastUsedResolution"/>.
     /// </summary>
     public async Task<(ApiToken Token, KubeHaUser Owner)?> VerifyAsync(string token, CancellationToken cancellationToken)
     {
@@ -109,7 +110,7 @@ public sealed class ApiTokenStore(KubeHaIdentityDbContext db, UserManager<KubeHa
         }
 
         var owner = await users.FindByIdAsync(row.OwnerId);
-        if (owner is null || await users.IsLockedOutAsync(owner))
+        if (owner is null)
         {
             return null;
         }

@@ -87,6 +87,25 @@ public sealed class ApiTokenTests : IDisposable
     }
 
     [Fact]
+    public async Task Token_OwnerLockedOutByFailedSignIns_StillAuthenticates()
+    {
+        using var anonymous = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        for (var i = 0; i < 6; i++)
+        {
+            await SignIn.PostAsync(anonymous, "admin", $"wrong-{i}");
+        }
+
+        var locked = await SignIn.PostAsync(anonymous, "admin", KubeHaAppFactory.AdminPassword);
+        Assert.Contains("error=locked", locked.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        // Lockout guards the sign-in form; it must not let anyone switch off the owner's API tokens.
+        using var bootstrap = TestUsers.BearerClient(_app, Bootstrap);
+        Assert.Equal(HttpStatusCode.OK, (await bootstrap.GetAsync("/api/v1/tokens")).StatusCode);
+        using var created = TestUsers.BearerClient(_app, await TestUsers.TokenAsync(_app, "admin", "after-lockout"));
+        Assert.Equal(HttpStatusCode.OK, (await created.GetAsync("/api/v1/hosts")).StatusCode);
+    }
+
+    [Fact]
     public async Task BootstrapToken_TooShort_FailsStart()
     {
         using var app = new KubeHaAppFactory(null, settings: new Dictionary<string, string?> { ["KubeHa:Bootstrap:ApiToken"] = "short" });

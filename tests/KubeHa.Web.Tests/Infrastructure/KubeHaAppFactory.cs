@@ -62,6 +62,9 @@ public class KubeHaAppFactory : WebApplicationFactory<Program>
 
     public ConcurrentQueue<string> LogMessages { get; } = new();
 
+    /// <summary>More host configuration for one test (e.g. a startup filter), applied after the settings.</summary>
+    public Action<IWebHostBuilder>? ConfigureHost { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -72,6 +75,7 @@ public class KubeHaAppFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.ConfigureLogging(l => l.AddProvider(new CapturingLoggerProvider(LogMessages)));
+        ConfigureHost?.Invoke(builder);
     }
 
     /// <summary>A client that follows no redirects and keeps cookies, signed in as the given user.</summary>

@@ -1,0 +1,101 @@
+using System.Net;
+using KubeHa.Core.Audit;
+using KubeHa.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KubeHa.Web.Tests.Security;
+
+/// <summary>
+/// Behind a reverse proxy the sign-in limiter and the audit see the client named in X-Forwarded-For, but only when
+/// the request comes from a configured proxy; anyone else's X-Forwarded-For is ignored.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class ForwardedHeadersTests : IDisposable
+{
+    private const string Proxy = "10.9.9.9";
+
+    private readonly KubeHaAppFactory _app;
+
+    /// <summary>The address the next request's TCP connection comes from.</summary>
+    private IPAddress _connectionFrom = IPAddress.Parse(Proxy);
+
+    public ForwardedHeadersTests()
+    {
+        _app = new(null, settings: new Dictionary<string, string?>
+        {
+            ["KubeHa:Security:SignInAttemptsPerMinute"] = "2",
+            ["KubeHa:Proxy:KnownProxies:0"] = Proxy,
+        })
+        {
+            ConfigureHost = b => b.ConfigureServices(s => s.AddSingleton<IStartupFilter>(new ConnectionFrom(() => _connectionFrom))),
+        };
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task SignInLimit_BehindKnownProxy_CountsEachClientSeparately()
+    {
+        Assert.Equal(HttpStatusCode.Redirect, await SignInFromAsync("203.0.113.7"));
+        Assert.Equal(HttpStatusCode.Redirect, await SignInFromAsync("203.0.113.7"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await SignInFromAsync("203.0.113.7"));
+
+        // Another client behind the same proxy has its own budget.
+        Assert.Equal(HttpStatusCode.Redirect, await SignInFromAsync("203.0.113.8"));
+
+        var audit = await _app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(), default);
+        Assert.Contains(audit, e => e.Action == AuditActions.SignInFailed && e.RemoteAddress == "203.0.113.8");
+        Assert.DoesNotContain(audit, e => e.RemoteAddress == Proxy);
+    }
+
+    [Fact]
+    public async Task SignInLimit_ForwardedForFromUnknownAddress_IsIgnored()
+    {
+        _connectionFrom = IPAddress.Parse("198.51.100.1");
+
+        Assert.Equal(HttpStatusCode.Redirect, await SignInFromAsync("203.0.113.1"));
+        Assert.Equal(HttpStatusCode.Redirect, await SignInFromAsync("203.0.113.2"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await SignInFromAsync("203.0.113.3"));
+
+        var audit = await _app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(), default);
+        Assert.All(audit.Where(e => e.Action == AuditActions.SignInFailed), e => Assert.Equal("198.51.100.1", e.RemoteAddress));
+    }
+
+    [Theory]
+    [InlineData("KubeHa:Proxy:KnownProxies:0", "10.0.0.1%eth0")]
+    [InlineData("KubeHa:Proxy:KnownProxies:0", "proxy.example")]
+    [InlineData("KubeHa:Proxy:KnownNetworks:0", "172.18.0.1/16")]
+    [InlineData("KubeHa:Proxy:KnownNetworks:0", "172.18.0.0")]
+    public void Start_InvalidProxySetting_FailsNamingIt(string key, string value)
+    {
+        using var app = new KubeHaAppFactory(null, settings: new Dictionary<string, string?> { [key] = value });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+        Assert.Contains(value, error.ToString(), StringComparison.Ordinal);
+    }
+
+    private async Task<HttpStatusCode> SignInFromAsync(string client)
+    {
+        using var http = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        http.DefaultRequestHeaders.Add("X-Forwarded-For", client);
+        using var response = await SignIn.PostAsync(http, "nobody", "wrong-password");
+        return response.StatusCode;
+    }
+
+    /// <summary>Sets the connection's remote address, as a TCP connection from that address would.</summary>
+    private sealed class ConnectionFrom(Func<IPAddress> address) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((http, nextMiddleware) =>
+            {
+                http.Connection.RemoteIpAddress = address();
+                return nextMiddleware(http);
+            });
+            next(app);
+        };
+    }
+}
