@@ -56,7 +56,7 @@ public sealed partial class RunExecutor(
         var lostOwnership = new StrongBox<bool>();
 
         var plan = plans.Get(run.Plan);
-        await using var log = await RunLogWriter.OpenAsync(ledger.DbFactory, ledger.Events, ledger.Time, runId, CancellationToken.None);
+        await using var log = await RunLogWriter.OpenAsync(ledger.DbFactory, ledger.Events, ledger.Time, logger, runId, CancellationToken.None);
         var pool = new HostSessionPool(shells, log);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ClusterId"] = run.ClusterId, ["RunId"] = runId, ["Plan"] = run.Plan });
         var poll = PollControlAsync(runId, owner, lostOwnership, cts);

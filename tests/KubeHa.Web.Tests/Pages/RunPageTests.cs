@@ -138,7 +138,7 @@ public sealed class RunPageTests : IAsyncLifetime
         await ledger.RecordHostStepAsync(run.Id, init.i, init.s.Key, hosts[0], StepStatus.Failed, 1, "kubeadm init --config /etc/kubernetes/kubeadm.yaml exited with 1", default);
 
         var factory = _ctx.Services.GetRequiredService<IDbContextFactory<KubeHaDbContext>>();
-        await using (var writer = await RunLogWriter.OpenAsync(factory, new RunEvents(), TimeProvider.System, run.Id, default))
+        await using (var writer = await RunLogWriter.OpenAsync(factory, new RunEvents(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, run.Id, default))
         {
             writer.Write(init.s.Key, hosts[0], LogStream.Stdout, "[preflight] Running pre-flight checks");
             for (var i = 2; i <= lines; i++)
