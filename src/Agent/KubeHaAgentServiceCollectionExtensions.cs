@@ -76,6 +76,7 @@ public static class KubeHaAgentServiceCollectionExtensions
         services.AddSingleton<HangfireRunScheduler>();
         services.AddSingleton<IRunScheduler>(sp => sp.GetRequiredService<HangfireRunScheduler>());
         services.AddTransient<ProvisioningJob>();
+        services.AddTransient<RunHostsRecheck>();
         services.AddKubeHaRelay();
 
         if (runWorker)

@@ -17,13 +17,19 @@ public sealed class ProvisioningJob(
     IOptions<AgentOptions> agent,
     IOptions<DatabaseOptions> database,
     IDbContextFactory<KubeHaDbContext> dbFactory,
-    HangfireRunScheduler scheduler)
+    HangfireRunScheduler scheduler,
+    RunHostsRecheck recheck)
 {
     [AutomaticRetry(Attempts = 0)]
     [JobDisplayName("Provisioning run {0}, attempt {1}")]
     public async Task RunAsync(long runId, int attempt, CancellationToken cancellationToken)
     {
         await executor.ExecuteAsync(runId, agent.Value.Name, attempt, cancellationToken);
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            await recheck.ScheduleAsync(runId, CancellationToken.None);
+        }
+
         if (cancellationToken.IsCancellationRequested && database.Value.IsShared)
         {
             // This agent is shutting down and the run stopped Interrupted: hand it to the other agents at once

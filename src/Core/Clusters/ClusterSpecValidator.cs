@@ -317,7 +317,7 @@ public static class ClusterSpecValidator
             }
         }
 
-        var nodes = members.Where(m => m.IsKubernetesNode || m.Is(NodeRole.Etcd)).Select(m => (m.HostId, m.Facts));
+        var nodes = members.Where(m => m.IsKubernetesNode || m.Is(NodeRole.Etcd)).Select(m => new FactSubject(m.HostId, m.Name, m.Facts));
         foreach (var warning in FactWarnings.Evaluate(nodes).Where(w => w.Code.StartsWith("duplicate-", StringComparison.Ordinal)))
         {
             var name = members.First(m => m.HostId == warning.HostId).Name;

@@ -9,14 +9,17 @@ public static class FactWarnings
     public const int MinimumCpus = 2;
     public const long MinimumMemoryMb = 1700;
 
-    /// <summary>Warnings for each host alone and for duplicates among them. Hosts without facts are ignored.</summary>
-    public static IReadOnlyList<FactWarning> Evaluate(IEnumerable<(int HostId, HostFacts? Facts)> hosts)
+    /// <summary>
+    /// Warnings for each host alone and for duplicates among them (naming the other hosts). Hosts without facts are
+    /// ignored. A host already in a cluster is expected to listen on Kubernetes' ports, so that is not a warning for it.
+    /// </summary>
+    public static IReadOnlyList<FactWarning> Evaluate(IEnumerable<FactSubject> hosts)
     {
-        var withFacts = hosts.Where(h => h.Facts is not null).Select(h => (h.HostId, Facts: h.Facts!)).ToList();
+        var withFacts = hosts.Where(h => h.Facts is not null).ToList();
         var warnings = new List<FactWarning>();
-        foreach (var (hostId, facts) in withFacts)
+        foreach (var host in withFacts)
         {
-            warnings.AddRange(ForHost(hostId, facts));
+            warnings.AddRange(ForHost(host.HostId, host.Facts!).Where(w => !(host.InCluster && w.Code == "port-in-use")));
         }
 
         warnings.AddRange(Duplicates(withFacts, f => f.MacAddresses, "duplicate-mac", "MAC address"));
@@ -55,22 +58,22 @@ public static class FactWarnings
     }
 
     private static IEnumerable<FactWarning> Duplicates(
-        List<(int HostId, HostFacts Facts)> hosts,
+        List<FactSubject> hosts,
         Func<HostFacts, IEnumerable<string>> values,
         string code,
         string what)
     {
-        var owners = hosts
-            .SelectMany(h => values(h.Facts).Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.OrdinalIgnoreCase).Select(v => (Value: v, h.HostId)))
+        var shared = hosts
+            .SelectMany(h => values(h.Facts!).Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.OrdinalIgnoreCase).Select(v => (Value: v, h.HostId, h.Name)))
             .GroupBy(x => x.Value, StringComparer.OrdinalIgnoreCase)
             .Where(g => g.Select(x => x.HostId).Distinct().Count() > 1);
-        foreach (var group in owners)
+        foreach (var group in shared)
         {
-            var ids = group.Select(x => x.HostId).Distinct().ToList();
-            foreach (var id in ids)
+            var owners = group.DistinctBy(x => x.HostId).ToList();
+            foreach (var owner in owners)
             {
-                var others = ids.Where(o => o != id).Count();
-                yield return new(id, code, $"The {what} {group.Key} is shared with {others} other host(s): every node needs a unique {what}.");
+                var others = string.Join(", ", owners.Where(o => o.HostId != owner.HostId).Select(o => o.Name).Order(StringComparer.OrdinalIgnoreCase));
+                yield return new(owner.HostId, code, $"The {what} {group.Key} is also on {others}: every node needs a unique {what}.");
             }
         }
     }

@@ -19,7 +19,8 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
         var clusters = await db.ClusterNodes.AsNoTracking()
             .Select(n => new { n.HostId, ClusterName = n.Cluster!.Name })
             .ToListAsync(cancellationToken);
-        var warnings = FactWarnings.Evaluate(hosts.Select(h => (h.Id, h.Facts))).ToLookup(w => w.HostId);
+        var members = clusters.Select(c => c.HostId).ToHashSet();
+        var warnings = FactWarnings.Evaluate(hosts.Select(h => new FactSubject(h.Id, h.Name, h.Facts, members.Contains(h.Id)))).ToLookup(w => w.HostId);
 
         return hosts
             .OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase)
@@ -56,18 +57,7 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
             return EditResult<HostSaved>.Invalid(errors.ToDictionary());
         }
 
-        var now = clock.GetUtcNow();
-        var host = new ManagedHost
-        {
-            Name = input.Name.Trim(),
-            Address = HostInputRules.CanonicalAddress(input.Address),
-            Port = input.Port,
-            Username = input.Username.Trim(),
-            CredentialId = input.CredentialId!.Value,
-            CheckStatus = HostCheckStatus.NeverChecked,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var host = NewHost(input, clock.GetUtcNow());
         db.Hosts.Add(host);
         if (!await db.TrySaveChangesAsync(cancellationToken))
         {
@@ -76,6 +66,68 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
 
         events.PublishHostChanged(host.Id);
         return EditResult<HostSaved>.Ok(new HostSaved(host.Id, PinnedKeyToVerify: false));
+    }
+
+    /// <summary>
+    /// Adds several hosts at once (an imported inventory), all or none: every input is validated like
+    /// <see cref="AddAsync"/> and against the others in the batch; errors are keyed <c>hosts[i].Field</c>.
+    /// With <paramref name="dryRun"/> nothing is saved (the preview).
+    /// </summary>
+    public async Task<EditResult<IReadOnlyList<int>>> ImportAsync(IReadOnlyList<HostInput> inputs, bool dryRun, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var endpoints = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            var found = new Dictionary<string, string>((await ValidateAsync(db, input, exceptId: null, cancellationToken)).ToDictionary());
+            var name = input.Name.Trim();
+            if (!found.ContainsKey(nameof(HostInput.Name)) && !names.TryAdd(name, name))
+            {
+                found[nameof(HostInput.Name)] = $"'{name}' appears twice in the import.";
+            }
+
+            if (!found.ContainsKey(nameof(HostInput.Address)) && !found.ContainsKey(nameof(HostInput.Port)))
+            {
+                var endpoint = NetworkAddress.HostPort(HostInputRules.CanonicalAddress(input.Address), input.Port);
+                if (!endpoints.TryAdd(endpoint, name))
+                {
+                    found[nameof(HostInput.Address)] = $"Host '{endpoints[endpoint]}' in this import already has the address {endpoint}.";
+                }
+            }
+
+            foreach (var (field, message) in found)
+            {
+                errors[$"hosts[{i}].{field}"] = message;
+            }
+        }
+
+        if (errors.Count > 0 || inputs.Count == 0)
+        {
+            return errors.Count > 0 ? EditResult<IReadOnlyList<int>>.Invalid(errors) : EditResult<IReadOnlyList<int>>.Refused("Nothing to import: choose at least one host.");
+        }
+
+        if (dryRun)
+        {
+            return EditResult<IReadOnlyList<int>>.Ok([]);
+        }
+
+        var now = clock.GetUtcNow();
+        var hosts = inputs.Select(input => NewHost(input, now)).ToList();
+        db.Hosts.AddRange(hosts);
+        if (!await db.TrySaveChangesAsync(cancellationToken))
+        {
+            return EditResult<IReadOnlyList<int>>.Refused("Another host with one of these names was added meanwhile; preview again.");
+        }
+
+        foreach (var host in hosts)
+        {
+            events.PublishHostChanged(host.Id);
+        }
+
+        return EditResult<IReadOnlyList<int>>.Ok(hosts.Select(h => h.Id).ToList());
     }
 
     /// <summary>
@@ -179,6 +231,11 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
 
         AddIfInvalid(errors, nameof(HostInput.Address), HostInputRules.CheckAddress(input.Address));
         AddIfInvalid(errors, nameof(HostInput.Port), HostInputRules.CheckPort(input.Port));
+        if (!errors.Has(nameof(HostInput.Address)) && !errors.Has(nameof(HostInput.Port))
+            && await SameEndpointAsync(db, input, exceptId, cancellationToken) is { } other)
+        {
+            errors.Add(nameof(HostInput.Address), $"Host '{other.Name}' already has the address {other.Endpoint}: a machine is registered once.");
+        }
         AddIfInvalid(errors, nameof(HostInput.Username), HostInputRules.CheckUsername(input.Username));
 
         if (input.CredentialId is not { } credentialId)
@@ -192,6 +249,30 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
 
         return errors;
     }
+
+    /// <summary>The host already registered at the same (canonical) address and SSH port, if any.</summary>
+    private static async Task<(string Name, string Endpoint)?> SameEndpointAsync(KubeHaDbContext db, HostInput input, int? exceptId, CancellationToken cancellationToken)
+    {
+        var address = HostInputRules.CanonicalAddress(input.Address);
+        var candidates = await db.Hosts.AsNoTracking()
+            .Where(h => h.Id != exceptId && h.Port == input.Port)
+            .Select(h => new { h.Name, h.Address })
+            .ToListAsync(cancellationToken);
+        var other = candidates.FirstOrDefault(h => string.Equals(h.Address, address, StringComparison.OrdinalIgnoreCase));
+        return other is null ? null : (other.Name, NetworkAddress.HostPort(address, input.Port));
+    }
+
+    private static ManagedHost NewHost(HostInput input, DateTimeOffset now) => new()
+    {
+        Name = input.Name.Trim(),
+        Address = HostInputRules.CanonicalAddress(input.Address),
+        Port = input.Port,
+        Username = input.Username.Trim(),
+        CredentialId = input.CredentialId!.Value,
+        CheckStatus = HostCheckStatus.NeverChecked,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
 
     private static void AddIfInvalid(FieldErrors errors, string field, string? message)
     {

@@ -44,7 +44,7 @@ public sealed record HostView
 
     public bool IsBusy => CheckStatus is HostCheckStatus.Queued or HostCheckStatus.Running;
 
-    public string Endpoint => Address.Contains(':', StringComparison.Ordinal) ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
+    public string Endpoint => NetworkAddress.HostPort(Address, Port);
 
     public HostInput ToInput() => new() { Name = Name, Address = Address, Port = Port, Username = Username, CredentialId = CredentialId };
 }

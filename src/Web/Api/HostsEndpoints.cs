@@ -1,5 +1,6 @@
 using KubeHa.Core.Audit;
 using KubeHa.Core.Hosts;
+using KubeHa.Core.Hosts.Import;
 using KubeHa.Web.Audit;
 using KubeHa.Web.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,6 +19,11 @@ public static class HostsEndpoints
         group.MapPost("/", CreateAsync).WithName("CreateHost")
             .RequireAuthorization(KubeHaPolicies.Operator)
             .Produces<HostResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+        group.MapPost("/import", ImportAsync).WithName("ImportHosts")
+            .RequireAuthorization(KubeHaPolicies.Operator)
+            .Produces<ImportHostsResponse>()
+            .Produces<ImportHostsResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem();
         group.MapDelete("/{id:int}", DeleteAsync).WithName("DeleteHost")
             .RequireAuthorization(KubeHaPolicies.Operator)
@@ -52,6 +58,47 @@ public static class HostsEndpoints
         var host = (await FindAsync(inventory, result.Value!.Id, cancellationToken))!;
         await audit.RecordAsync(http, AuditActions.HostCreated, Target(host), $"{host.Username}@{host.Endpoint}");
         return TypedResults.Created($"/api/v1/hosts/{host.Id}", HostResponse.From(host));
+    }
+
+    /// <summary>Parses the inventory, validates every host (all or none) and, unless a dry run, registers and checks them.</summary>
+    private static async Task<IResult> ImportAsync(
+        ImportHostsRequest request, HostInventory inventory, IHostCheckScheduler checks, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+    {
+        var parse = HostImportParser.Parse(request.Content ?? "", request.Format ?? HostImportFormat.Auto);
+        if (parse.Errors.Count > 0)
+        {
+            return ApiResults.Invalid(new Dictionary<string, string> { ["Content"] = string.Join(" ", parse.Errors) });
+        }
+
+        var chosen = request.Names is { Count: > 0 } names ? parse.Hosts.Where(h => names.Contains(h.Name, StringComparer.OrdinalIgnoreCase)).ToList() : [.. parse.Hosts];
+        var inputs = HostImportRows.ToInputs(chosen, request.Username, request.CredentialId);
+        var result = await inventory.ImportAsync(inputs, request.DryRun, cancellationToken);
+        var preview = chosen.Select((h, i) => new ImportedHostResponse(
+            h.Name, h.Address, h.Port, inputs[i].Username, h.Groups, h.SuggestedRoles, HostImportRows.ErrorsOf(result.FieldErrors, i))).ToList();
+        if (request.DryRun && result.Error is null)
+        {
+            return TypedResults.Ok(new ImportHostsResponse(parse.Format, preview, []));
+        }
+
+        if (!result.Succeeded)
+        {
+            return ApiResults.Failed(result);
+        }
+
+        var ids = result.Value!;
+        var created = (await inventory.ListAsync(cancellationToken)).Where(h => ids.Contains(h.Id)).ToList();
+        foreach (var host in created)
+        {
+            await audit.RecordAsync(http, AuditActions.HostCreated, Target(host), $"{host.Username}@{host.Endpoint} (imported, {parse.Format})");
+        }
+
+        if (request.Check)
+        {
+            await checks.ScheduleAsync(ids, cancellationToken);
+            created = (await inventory.ListAsync(cancellationToken)).Where(h => ids.Contains(h.Id)).ToList();
+        }
+
+        return TypedResults.Json(new ImportHostsResponse(parse.Format, preview, created.Select(HostResponse.From).ToList()), statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> DeleteAsync(int id, HostInventory inventory, AuditLog audit, HttpContext http, CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ public sealed class HostInventoryTests : IAsyncLifetime
     private readonly List<int> _published = [];
     private HostInventory _inventory = null!;
     private int _credentialId;
+    private readonly Dictionary<string, string> _addresses = [];
 
     public async Task InitializeAsync()
     {
@@ -69,6 +70,66 @@ public sealed class HostInventoryTests : IAsyncLifetime
         var result = await _inventory.AddAsync(Input("CP-1"), default);
 
         Assert.Equal("A host named 'CP-1' already exists.", result[nameof(HostInput.Name)]);
+    }
+
+    [Fact]
+    public async Task AddAsync_SameAddressAndPortAsAnotherHost_IsRefusedNamingIt()
+    {
+        await _inventory.AddAsync(Input("cp-1"), default);
+        var input = Input("cp-2");
+        input.Address = "10.0.0.1";
+
+        var result = await _inventory.AddAsync(input, default);
+
+        Assert.Equal("Host 'cp-1' already has the address 10.0.0.1:22: a machine is registered once.", result[nameof(HostInput.Address)]);
+        input.Port = 2222;
+        Assert.True((await _inventory.AddAsync(input, default)).Succeeded);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_MovedOntoAnotherHostsAddress_IsRefusedNamingIt()
+    {
+        await _inventory.AddAsync(Input("cp-1"), default);
+        var id = (await _inventory.AddAsync(Input("cp-2"), default)).Value!.Id;
+        var input = Input("cp-2");
+        input.Address = "10.0.0.1";
+
+        var result = await _inventory.UpdateAsync(id, input, default);
+
+        Assert.Contains("Host 'cp-1' already has the address 10.0.0.1:22", result[nameof(HostInput.Address)], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImportAsync_ValidBatch_AddsAllAndPublishesEach()
+    {
+        var result = await _inventory.ImportAsync([Input("cp-1"), Input("cp-2")], dryRun: false, default);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(["cp-1", "cp-2"], (await _inventory.ListAsync(default)).Select(h => h.Name));
+        Assert.Equal(result.Value, _published);
+    }
+
+    [Fact]
+    public async Task ImportAsync_OneRowClashes_SavesNothingAndKeysErrorsByRow()
+    {
+        await _inventory.AddAsync(Input("cp-1"), default);
+        var clash = Input("cp-9");
+        clash.Address = "10.0.0.1";
+        var twice = Input("cp-2");
+
+        var result = await _inventory.ImportAsync([Input("cp-2"), clash, twice], dryRun: false, default);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("Host 'cp-1' already has the address 10.0.0.1:22: a machine is registered once.", result["hosts[1].Address"]);
+        Assert.Equal("'cp-2' appears twice in the import.", result["hosts[2].Name"]);
+        Assert.Equal(["cp-1"], (await _inventory.ListAsync(default)).Select(h => h.Name));
+    }
+
+    [Fact]
+    public async Task ImportAsync_DryRun_ValidatesWithoutSaving()
+    {
+        Assert.True((await _inventory.ImportAsync([Input("cp-1")], dryRun: true, default)).Succeeded);
+        Assert.Empty(await _inventory.ListAsync(default));
     }
 
     [Fact]
@@ -168,7 +229,12 @@ public sealed class HostInventoryTests : IAsyncLifetime
         Assert.All(hosts, h => Assert.Equal(["duplicate-hostname"], h.Warnings.Select(w => w.Code)));
     }
 
-    private HostInput Input(string name) => new() { Name = name, Address = "10.0.0.1", Port = 22, Username = "ops", CredentialId = _credentialId };
+    /// <summary>A valid input; each host name gets its own address (the first 10.0.0.1), the same name the same one.</summary>
+    private HostInput Input(string name)
+    {
+        var address = _addresses.TryGetValue(name.ToUpperInvariant(), out var known) ? known : _addresses[name.ToUpperInvariant()] = $"10.0.0.{_addresses.Count + 1}";
+        return new() { Name = name, Address = address, Port = 22, Username = "ops", CredentialId = _credentialId };
+    }
 
     private static HostFacts Facts(string hostname) => new()
     {
