@@ -11,7 +11,7 @@ root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 configuration=${CONFIGURATION:-Release}
 
-command -v ansible-playbook >/dev/null || { echo "ansible-playbook missing: apt-get install -y ansible" >&2; exit 1; }
+command -v ansible-playbook >/dev/null || { echo "ansible-playbook missing: tests/scripts/install-prerequisites.sh installs ansible-core" >&2; exit 1; }
 [ -x /usr/bin/chromium ] || { echo "/usr/bin/chromium missing: apt-get install -y chromium" >&2; exit 1; }
 
 if [ "${KUBEHA_BENCH_NO_BUILD:-0}" != "1" ]; then
@@ -37,7 +37,8 @@ scenario() {
 }
 
 case "${1:-}" in
-    overhead|scale|livelog) scenario "$@"; (cd "$(dirname "$bench")" && dotnet "$bench" report --out "$out" >/dev/null); exit 0 ;;
+    overhead|scale|livelog) scenario "$@" || { echo "bench/run.sh $*: FAILED (reason above; no figure kept)" >&2; exit 1; }
+        (cd "$(dirname "$bench")" && dotnet "$bench" report --out "$out" >/dev/null); exit 0 ;;
 esac
 
 failed=0
@@ -52,4 +53,5 @@ else
     scenario livelog || failed=1
 fi
 (cd "$(dirname "$bench")" && dotnet "$bench" report --out "$out")
+[ $failed = 0 ] || echo "bench/run.sh: a scenario FAILED (reasons above and in $out/*.failed.json)" >&2
 exit $failed

@@ -8,8 +8,26 @@ using KubeHa.Lab;
 
 namespace KubeHa.Bench;
 
-/// <summary>An ansible-playbook run: wall time, exit code, the end of its output, its version, the commands' critical path.</summary>
-public sealed record AnsibleRun(TimeSpan Wall, int ExitCode, string Tail, string Version, TimeSpan CommandCriticalPath);
+/// <summary>
+/// An ansible-playbook run: wall time, exit code, the end of its output, its version, the commands' critical path
+/// (zero when its JSON result could not be read).
+/// </summary>
+public sealed record AnsibleRun(TimeSpan Wall, int ExitCode, string Tail, string Version, TimeSpan CommandCriticalPath)
+{
+    /// <summary>Why the replay is no figure to compare with: a non-zero exit, or no per-script timings; null when it is.</summary>
+    public string? FailureReason => ExitCode != 0
+        ? $"ansible-playbook exited {ExitCode}:\n{Tail}"
+        : CommandCriticalPath <= TimeSpan.Zero ? $"ansible-playbook printed no per-script timings (stdout callback {AnsibleReplay.Callback}):\n{Tail}" : null;
+
+    /// <summary>Throws <see cref="BenchRunFailedException"/> with the reason unless every recorded script replayed as under KubeHa.</summary>
+    public void EnsureSucceeded(string what)
+    {
+        if (FailureReason is { } reason)
+        {
+            throw new BenchRunFailedException($"{what} failed ({Version}): {reason}");
+        }
+    }
+}
 
 /// <summary>One step of a recorded run: its hosts in order, each with the scripts KubeHa sent it.</summary>
 public sealed record ReplayStep(string Key, Fanout Fanout, IReadOnlyList<(string Host, IReadOnlyList<RecordedCommand> Commands)> Hosts);
@@ -22,6 +40,12 @@ public sealed record ReplayStep(string Key, Fanout Fanout, IReadOnlyList<(string
 /// </summary>
 public static class AnsibleReplay
 {
+    /// <summary>
+    /// The stdout callback printing the run as JSON: ours (bench/KubeHa.Bench/ansible/kubeha_json.py, copied beside the
+    /// harness), because ansible-core alone has no "json" callback (it is in the community.general collection).
+    /// </summary>
+    public const string Callback = "kubeha_json";
+
     /// <summary>Splits each host's recorded scripts into steps using the run log: every script logs one "$ " line.</summary>
     public static IReadOnlyList<ReplayStep> Split(Plan plan, IReadOnlyList<LogLine> log, IReadOnlyDictionary<int, List<RecordedCommand>> commands, IReadOnlyDictionary<int, string> hostNames)
     {
@@ -59,9 +83,16 @@ public static class AnsibleReplay
         return steps;
     }
 
+    /// <summary>Writes the inventory of the lab's hosts and the playbook replaying <paramref name="steps"/> on them.</summary>
     public static string Write(string dir, IReadOnlyList<ReplayStep> steps, LabInventory inventory)
     {
-        Directory.CreateDirectory(Path.Combine(dir, "host_vars"));
+        WriteInventory(dir, inventory);
+        return WritePlaybook(dir, steps, inventory.Hosts.Select(h => h.Name));
+    }
+
+    public static void WriteInventory(string dir, LabInventory inventory)
+    {
+        Directory.CreateDirectory(dir);
         var inv = new StringBuilder("all:\n  hosts:\n");
         foreach (var h in inventory.Hosts)
         {
@@ -71,8 +102,13 @@ public static class AnsibleReplay
         inv.Append(CultureInfo.InvariantCulture, $"  vars:\n    ansible_user: {inventory.Hosts[0].User}\n    ansible_ssh_private_key_file: {Q(inventory.Hosts[0].PrivateKeyPath)}\n");
         inv.Append("    ansible_ssh_common_args: \"-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null\"\n    ansible_python_interpreter: /usr/bin/python3\n");
         File.WriteAllText(Path.Combine(dir, "inventory.yml"), inv.ToString());
+    }
 
-        var vars = inventory.Hosts.ToDictionary(h => h.Name, _ => new StringBuilder());
+    /// <summary>replay.yml and host_vars/ (each host's scripts per step) for the hosts of inventory.yml.</summary>
+    public static string WritePlaybook(string dir, IReadOnlyList<ReplayStep> steps, IEnumerable<string> hostNames)
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "host_vars"));
+        var vars = hostNames.ToDictionary(h => h, _ => new StringBuilder());
         var play = new StringBuilder();
         for (var i = 0; i < steps.Count; i++)
         {
@@ -126,7 +162,8 @@ public static class AnsibleReplay
             ["ANSIBLE_LOCAL_TEMP"] = Path.Combine(dir, "tmp"),
             ["ANSIBLE_NOCOLOR"] = "1",
             ["ANSIBLE_DISPLAY_SKIPPED_HOSTS"] = "False",
-            ["ANSIBLE_STDOUT_CALLBACK"] = "json", // per-item start/end/delta as measured on the host
+            ["ANSIBLE_STDOUT_CALLBACK"] = Callback, // per-item start/end/delta as measured on the host
+            ["ANSIBLE_CALLBACK_PLUGINS"] = Path.Combine(AppContext.BaseDirectory, "ansible"),
         };
         var clock = Stopwatch.StartNew();
         var (code, stdout, stderr) = await RunProcessAsync("ansible-playbook", ["-i", "inventory.yml", "-f", forks.ToString(CultureInfo.InvariantCulture), "replay.yml"], dir, env, ct);

@@ -23,7 +23,13 @@ public sealed class BenchResult
 
     public Dictionary<string, string> Machine { get; init; } = MachineInfo();
 
+    /// <summary>Versions of the tools a figure depends on (e.g. "ansible": "ansible-playbook [core 2.14.18]").</summary>
+    public Dictionary<string, string> Tools { get; init; } = [];
+
     public List<Figure> Figures { get; init; } = [];
+
+    /// <summary>Why the scenario failed; a failed scenario keeps no figure (it is written as SCENARIO.failed.json).</summary>
+    public string? Failure { get; set; }
 
     public List<string> Notes { get; init; } = [];
 
@@ -39,12 +45,29 @@ public sealed class BenchResult
         Console.WriteLine($"  note: {note}");
     }
 
+    /// <summary>The scenario failed: no figure of it is kept (one could come from the failed run), only the reason.</summary>
+    public void Fail(string reason)
+    {
+        Failure = reason;
+        Figures.Clear();
+    }
+
+    /// <summary>
+    /// Writes SCENARIO.json, or SCENARIO.failed.json for a failed scenario (an earlier successful result is left as it
+    /// was, and listed beside the failure by <see cref="Report"/>).
+    /// </summary>
     public string Save(string directory)
     {
         FinishedAt = DateTimeOffset.UtcNow;
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, Scenario + ".json");
+        var failed = Path.Combine(directory, Scenario + ".failed.json");
+        var path = Failure is null ? Path.Combine(directory, Scenario + ".json") : failed;
         File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+        if (Failure is null)
+        {
+            File.Delete(failed);
+        }
+
         return path;
     }
 
@@ -58,6 +81,15 @@ public sealed class BenchResult
         {
             var m = results[0].Machine;
             sb.Append(CultureInfo.InvariantCulture, $"Machine: {m.GetValueOrDefault("cpu")}, {m.GetValueOrDefault("cores")} cores, {m.GetValueOrDefault("memory")}, {m.GetValueOrDefault("os")}, kernel {m.GetValueOrDefault("kernel")}, .NET {m.GetValueOrDefault("dotnet")}.\n\n");
+            foreach (var tool in results.SelectMany(r => r.Tools).DistinctBy(t => (t.Key, t.Value)))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"{tool.Key}: {tool.Value}\n\n");
+            }
+        }
+
+        foreach (var r in results.Where(r => r.Failure is not null))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"**FAILED: {r.Scenario}** (`{r.Command}`, {r.StartedAt:yyyy-MM-dd HH:mm} UTC), no figure kept:\n\n```\n{r.Failure}\n```\n\n");
         }
 
         sb.Append("| scenario | figure | value | target | |\n|---|---|---:|---|---|\n");

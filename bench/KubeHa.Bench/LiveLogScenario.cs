@@ -71,7 +71,7 @@ public static class LiveLogScenario
             });
             if (timing.Run.Status != RunStatus.Succeeded)
             {
-                throw new InvalidOperationException("log run failed: " + await lab.DescribeFailureAsync(timing.Run, ct));
+                throw new BenchRunFailedException("log run failed: " + await lab.DescribeFailureAsync(timing.Run, ct));
             }
 
             var log = await lab.LogAsync(timing.Run.Id, ct);
@@ -154,7 +154,7 @@ public static class LiveLogScenario
         var bigRun = await lab.RunAsync(clusterId, BenchPlanCatalog.LogPlan(0, big), ct);
         if (bigRun.Run.Status != RunStatus.Succeeded)
         {
-            throw new InvalidOperationException("big log run failed: " + await lab.DescribeFailureAsync(bigRun.Run, ct));
+            throw new BenchRunFailedException("big log run failed: " + await lab.DescribeFailureAsync(bigRun.Run, ct));
         }
 
         var bigLast = (await lab.LogAsync(bigRun.Run.Id, ct))[^1].Seq;

@@ -48,30 +48,36 @@ public static class BenchEntry
         Console.WriteLine($"== {result.Scenario}");
         try
         {
-            switch (scenario)
+            return await RunScenarioAsync(result, output, () => scenario switch
             {
-                case "overhead":
-                    await OverheadScenario.RunAsync(result, quick, cts.Token);
-                    break;
-                case "scale":
-                    await ScaleScenario.RunAsync(result, workers, parallel, quick, cts.Token);
-                    break;
-                default:
-                    await LiveLogScenario.RunAsync(result, quick, cts.Token);
-                    break;
-            }
-        }
-        catch (Exception ex)
-        {
-            result.Note($"FAILED: {ex.GetType().Name}: {ex.Message}");
-            Console.Error.WriteLine(ex);
-            result.Save(output);
-            return 1;
+                "overhead" => OverheadScenario.RunAsync(result, quick, cts.Token),
+                "scale" => ScaleScenario.RunAsync(result, workers, parallel, quick, cts.Token),
+                _ => LiveLogScenario.RunAsync(result, quick, cts.Token),
+            });
         }
         finally
         {
             using var down = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             await LabCluster.Lab.DownAsync(down.Token);
+        }
+    }
+
+    /// <summary>
+    /// Runs one scenario and saves its result; the process's exit code. Any failed run or replay fails the scenario
+    /// (and so bench/run.sh and CI's smoke): the reason is kept, no figure is (SCENARIO.failed.json).
+    /// </summary>
+    public static async Task<int> RunScenarioAsync(BenchResult result, string output, Func<Task> scenario)
+    {
+        try
+        {
+            await scenario();
+        }
+        catch (Exception ex)
+        {
+            result.Fail(ex is BenchRunFailedException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
+            Console.Error.WriteLine(ex);
+            Console.Error.WriteLine($"FAILED {result.Scenario}: {result.Failure}   -> {result.Save(output)}");
+            return 1;
         }
 
         Console.WriteLine($"   -> {result.Save(output)}");

@@ -57,7 +57,7 @@ public static class ScaleScenario
         var self = Process.GetCurrentProcess().TotalProcessorTime - selfBefore;
         if (timing.Run.Status != RunStatus.Succeeded)
         {
-            throw new InvalidOperationException($"create of {workers} workers failed: " + await lab.DescribeFailureAsync(timing.Run, ct));
+            throw new BenchRunFailedException($"create of {workers} workers failed: " + await lab.DescribeFailureAsync(timing.Run, ct));
         }
 
         result.Add($"create + join {workers} workers, wall", timing.Wall.TotalSeconds, "s");
