@@ -45,10 +45,11 @@ public static class KubeHaWebExtensions
         app.UseKubeHaForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseExceptionHandler(ErrorEndpoint.Path, createScopeForErrors: true);
         }
 
         app.UseKubeHaSecurityHeaders();
+        app.UseKubeHaSameOriginPolicy();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -56,6 +57,7 @@ public static class KubeHaWebExtensions
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapKubeHaErrorEndpoint();
         app.MapAccountEndpoints();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new HangfireAdminFilter()] });
         app.MapKubeHaApi();

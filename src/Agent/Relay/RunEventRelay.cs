@@ -22,7 +22,7 @@ namespace KubeHa.Agent.Relay;
 public sealed partial class RunEventRelay(RunEvents events, IOptions<RelayOptions> relay, IOptions<AgentsOptions> agents, ILogger<RunEventRelay> logger) : BackgroundService
 {
     public const string MethodName = "PublishRunEvents";
-    public const string HubPath = "hubs/kubeha";
+    public const string HubPath = "hubs/agents"; // Web's AgentHub, the only hub with a message limit for batches
     private static readonly TimeSpan ReconnectWait = TimeSpan.FromMilliseconds(200);
 
     /// <summary>A batch stops growing at this much line text, so a message stays well under Web's 16 MB limit.</summary>

@@ -46,6 +46,14 @@ public static class DiagnoseEndpoints
                 detail: "POST the output of kubeadm init, join, reset or token as the raw request body with Content-Type: text/plain.");
         }
 
+        if (TextEncoding(mediaType) is not { } encoding)
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported charset",
+                detail: $"KubeHa reads kubeadm output as {string.Join(", ", Charsets.Keys)}; charset {Core.Hosts.HostInputRules.Quoted(mediaType.Charset.ToString())} is not one of them. Send UTF-8 (or leave the charset out).");
+        }
+
         if (request.ContentLength > MaxBodyBytes)
         {
             return TooLarge();
@@ -57,9 +65,25 @@ public static class DiagnoseEndpoints
             return TooLarge();
         }
 
-        var encoding = mediaType.Encoding ?? Encoding.UTF8;
         var diagnosis = KubeadmOutputAnalyzer.Analyze(encoding.GetString(body));
         return Results.Json(KubeadmDiagnosisResponse.From(diagnosis), JsonOptions);
+    }
+
+    // The charsets text/plain bodies are read in; anything else (utf-7, unknown names) is refused, not thrown on.
+    private static readonly Dictionary<string, Encoding> Charsets = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["utf-8"] = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        ["us-ascii"] = Encoding.ASCII,
+        ["iso-8859-1"] = Encoding.Latin1,
+        ["utf-16"] = Encoding.Unicode,
+        ["utf-16le"] = Encoding.Unicode,
+        ["utf-16be"] = Encoding.BigEndianUnicode,
+    };
+
+    private static Encoding? TextEncoding(MediaTypeHeaderValue mediaType)
+    {
+        var charset = mediaType.Charset.ToString().Trim('"');
+        return charset.Length == 0 ? Encoding.UTF8 : Charsets.GetValueOrDefault(charset.Equals("utf8", StringComparison.OrdinalIgnoreCase) ? "utf-8" : charset);
     }
 
     private static IResult TooLarge() => Results.Problem(

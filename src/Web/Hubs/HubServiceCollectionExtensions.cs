@@ -11,7 +11,9 @@ public static class HubServiceCollectionExtensions
         services.AddSignalR()
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)))
             // An agent's batch of events is far larger than SignalR's 32 KB default; it is bounded by count and text.
-            .AddHubOptions<KubeHaHub>(o => o.MaximumReceiveMessageSize = KubeHaHub.MaxMessageBytes);
+            // Only the agents' hub gets the large limit: every message is read in full before any method's policy
+            // is checked, so the users' hub keeps the default.
+            .AddHubOptions<AgentHub>(o => o.MaximumReceiveMessageSize = AgentHub.MaxMessageBytes);
         services.AddScoped<RunEventStream>();
         return services;
     }
@@ -19,6 +21,7 @@ public static class HubServiceCollectionExtensions
     public static IEndpointRouteBuilder MapKubeHaHubs(this IEndpointRouteBuilder app)
     {
         app.MapHub<KubeHaHub>(KubeHaHub.Route);
+        app.MapHub<AgentHub>(AgentHub.Route);
         return app;
     }
 }

@@ -21,6 +21,15 @@ public static class AccountEndpoints
             AuditLog audit,
             HttpContext http) =>
         {
+            if (returnUrl is not null && returnUrl.Any(char.IsControl))
+            {
+                // The sign-in form never sends one; refuse before signing in rather than fail on the redirect after it.
+                return Results.Problem(
+                    statusCode: StatusCodes.Status400BadRequest,
+                    title: "Invalid return address",
+                    detail: "The address to return to after signing in contains control characters. Open the sign-in page again.");
+            }
+
             var back = SafeReturnUrl(returnUrl);
             if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password))
             {
@@ -67,7 +76,7 @@ public static class AccountEndpoints
     /// <summary>Only local paths; anything else (an open redirect attempt) goes home.</summary>
     internal static string SafeReturnUrl(string? returnUrl)
         => !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) && !returnUrl.Any(char.IsControl)
             ? returnUrl
             : "/";
 }

@@ -18,9 +18,6 @@ public static class KubeHaPolicies
     /// <summary>Standalone agents only (the shared agent key): publishing their runs' live events to Web.</summary>
     public const string Agent = "agent";
 
-    /// <summary>Opening a hub connection: any user with a role, or an agent. Each hub method then names its own policy.</summary>
-    public const string HubConnection = "hub-connection";
-
     public static AuthorizationBuilder AddKubeHaPolicies(this AuthorizationBuilder builder)
     {
         var viewer = Build(KubeHaRoles.Viewer, KubeHaRoles.Operator, KubeHaRoles.Admin);
@@ -29,7 +26,6 @@ public static class KubeHaPolicies
             .AddPolicy(Operator, Build(KubeHaRoles.Operator, KubeHaRoles.Admin))
             .AddPolicy(Admin, Build(KubeHaRoles.Admin))
             .AddPolicy(Agent, Build(KubeHaRoles.Agent))
-            .AddPolicy(HubConnection, Build(KubeHaRoles.Viewer, KubeHaRoles.Operator, KubeHaRoles.Admin, KubeHaRoles.Agent))
             // Anything not marked otherwise needs a signed-in user with a role: a user without one sees nothing.
             .SetFallbackPolicy(viewer);
     }

@@ -62,13 +62,13 @@ public sealed class AccessFixture : IAsyncLifetime
         return client;
     }
 
-    /// <summary>A SignalR client of /hubs/kubeha carrying the principal's credential (none for anonymous).</summary>
-    public Microsoft.AspNetCore.SignalR.Client.HubConnection Hub(Principal principal) => principal.Kind switch
+    /// <summary>A SignalR client of the hub at <paramref name="route"/> carrying the principal's credential (none for anonymous).</summary>
+    public Microsoft.AspNetCore.SignalR.Client.HubConnection Hub(Principal principal, string route = KubeHa.Web.Hubs.KubeHaHub.Route) => principal.Kind switch
     {
-        PrincipalKind.Cookie => Hubs.HubTestClient.Build(App, cookie: Cookies[principal.Role!]),
-        PrincipalKind.Bearer => Hubs.HubTestClient.Build(App, bearer: Tokens[principal.Role!]),
-        PrincipalKind.Agent => Hubs.HubTestClient.Build(App, bearer: AgentKey),
-        _ => Hubs.HubTestClient.Build(App),
+        PrincipalKind.Cookie => Hubs.HubTestClient.Build(App, cookie: Cookies[principal.Role!], route: route),
+        PrincipalKind.Bearer => Hubs.HubTestClient.Build(App, bearer: Tokens[principal.Role!], route: route),
+        PrincipalKind.Agent => Hubs.HubTestClient.Build(App, bearer: AgentKey, route: route),
+        _ => Hubs.HubTestClient.Build(App, route: route),
     };
 
     public Task DisposeAsync()

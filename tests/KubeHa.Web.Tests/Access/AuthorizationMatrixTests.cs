@@ -17,7 +17,7 @@ namespace KubeHa.Web.Tests.Access;
 /// <summary>
 /// Every endpoint and page of the app (read from its EndpointDataSource, so a new one fails this test until it is
 /// listed here with the least role it needs) against anonymous, viewer, operator and admin, by cookie and by token,
-/// and the agent key; likewise every method of the hub /hubs/kubeha through a real SignalR client.
+/// and the agent key; likewise every method of every hub (/hubs/kubeha, /hubs/agents) through a real SignalR client.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixture<AccessFixture>
@@ -46,6 +46,7 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["POST /account/login"] = Need.Anonymous,
         ["POST /account/logout"] = Need.Authenticated,
         ["* /healthz"] = Need.Anonymous,
+        ["* /error"] = Need.Anonymous, // where failed requests are re-executed; 404 when asked for directly
         ["GET /openapi/{documentName}.json"] = Need.Viewer,
         ["* /hangfire/{**path}"] = Need.Admin,
         ["GET /_framework/opaque-redirect"] = Need.Viewer,
@@ -53,9 +54,12 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["* /_blazor"] = Need.Viewer,
         ["* /_blazor/disconnect/"] = Need.Viewer,
         ["* /_blazor/initializers/"] = Need.Viewer,
-        // The hub: any user with a role or an agent connects; each method checks its own policy (HubMethods below).
-        ["* /hubs/kubeha/negotiate"] = Need.Authenticated,
-        ["* /hubs/kubeha"] = Need.Authenticated,
+        // The hubs: users (Viewer and up) connect to /hubs/kubeha, only agents to /hubs/agents (the large message
+        // limit); each method also names its own policy (HubMethods below).
+        ["* /hubs/kubeha/negotiate"] = Need.Viewer,
+        ["* /hubs/kubeha"] = Need.Viewer,
+        ["* /hubs/agents/negotiate"] = Need.Agent,
+        ["* /hubs/agents"] = Need.Agent,
 
         // REST API
         ["GET /api/v1/credentials/"] = Need.Viewer,
@@ -97,12 +101,18 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["GET /api/v1/alert-channels/deliveries"] = Need.Admin,
     };
 
-    /// <summary>The least access each method of /hubs/kubeha needs (a new method fails the tests until listed here).</summary>
+    /// <summary>The least access each method of each hub needs, by "Hub.Method" (a new method or hub fails the tests until listed here).</summary>
     private static readonly Dictionary<string, Need> HubMethods = new(StringComparer.Ordinal)
     {
-        [nameof(KubeHaHub.StreamRun)] = Need.Viewer,
-        [nameof(KubeHaHub.StreamClusterHealth)] = Need.Viewer,
-        [nameof(KubeHaHub.PublishRunEvents)] = Need.Agent,
+        [$"{nameof(KubeHaHub)}.{nameof(KubeHaHub.StreamRun)}"] = Need.Viewer,
+        [$"{nameof(KubeHaHub)}.{nameof(KubeHaHub.StreamClusterHealth)}"] = Need.Viewer,
+        [$"{nameof(AgentHub)}.{nameof(AgentHub.PublishRunEvents)}"] = Need.Agent,
+    };
+
+    private static readonly Dictionary<string, string> HubRoutes = new(StringComparer.Ordinal)
+    {
+        [nameof(KubeHaHub)] = KubeHaHub.Route,
+        [nameof(AgentHub)] = AgentHub.Route,
     };
 
     public enum Need
@@ -185,9 +195,12 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
     [Fact]
     public void HubMethods_EveryMethod_IsListedAndNamesItsPolicy()
     {
-        var methods = typeof(KubeHaHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
-        Assert.Equal(HubMethods.Keys.Order(), methods.Select(m => m.Name).Order());
-        Assert.All(methods, m => Assert.False(string.IsNullOrEmpty(m.GetCustomAttribute<AuthorizeAttribute>()?.Policy), $"{m.Name} names no policy"));
+        var hubs = typeof(KubeHaHub).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Hub))).ToList();
+        Assert.Equal(HubRoutes.Keys.Order(), hubs.Select(h => h.Name).Order());
+        var methods = hubs.SelectMany(h => h.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Select(m => (Hub: h, Method: m))).ToList();
+        Assert.Equal(HubMethods.Keys.Order(), methods.Select(m => $"{m.Hub.Name}.{m.Method.Name}").Order());
+        Assert.All(hubs, h => Assert.False(string.IsNullOrEmpty(h.GetCustomAttribute<AuthorizeAttribute>()?.Policy), $"{h.Name} names no connection policy"));
+        Assert.All(methods, m => Assert.False(string.IsNullOrEmpty(m.Method.GetCustomAttribute<AuthorizeAttribute>()?.Policy), $"{m.Hub.Name}.{m.Method.Name} names no policy"));
     }
 
     [Fact]
@@ -198,44 +211,61 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         var seq = 0L;
         foreach (var principal in Principal.All.Where(p => p.Kind != PrincipalKind.Anonymous))
         {
-            await using var hub = fixture.Hub(principal);
-            await hub.StartAsync();
-            foreach (var (method, need) in HubMethods)
+            foreach (var (hubName, route) in HubRoutes)
             {
-                string? denial = null;
+                await using var hub = fixture.Hub(principal, route);
+                string? refusedAtConnect = null;
                 try
                 {
-                    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                    switch (method)
-                    {
-                        case nameof(KubeHaHub.StreamRun):
-                            await FirstAsync(hub.StreamAsync<JsonElement>(method, runId, 0L, cts.Token), cts.Token);
-                            break;
-                        case nameof(KubeHaHub.StreamClusterHealth):
-                            await FirstAsync(hub.StreamAsync<JsonElement>(method, clusterId, cts.Token), cts.Token);
-                            break;
-                        case nameof(KubeHaHub.PublishRunEvents):
-                            var line = RunEventDto.From(HubTestData.Line(runId, ++seq));
-                            await hub.InvokeAsync(method, new[] { line }, cts.Token);
-                            break;
-                        default:
-                            failures.Add($"{method}: no call written for it in this test");
-                            continue;
-                    }
+                    await hub.StartAsync();
                 }
-                catch (HubException ex)
+                catch (HttpRequestException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                 {
-                    denial = ex.Message;
+                    refusedAtConnect = $"connection refused ({(int)ex.StatusCode!})";
                 }
 
-                var shouldAllow = Allows(need, principal);
-                if (shouldAllow && denial is not null)
+                foreach (var (key, need) in HubMethods.Where(m => m.Key.StartsWith(hubName + ".", StringComparison.Ordinal)))
                 {
-                    failures.Add($"{method} as {principal}: refused ({denial}), expected allowed");
-                }
-                else if (!shouldAllow && (denial is null || !denial.Contains("unauthorized", StringComparison.OrdinalIgnoreCase)))
-                {
-                    failures.Add($"{method} as {principal}: {(denial is null ? "allowed" : denial)}, expected unauthorized");
+                    var method = key[(hubName.Length + 1)..];
+                    var denial = refusedAtConnect;
+                    if (denial is null)
+                    {
+                        try
+                        {
+                            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                            switch (method)
+                            {
+                                case nameof(KubeHaHub.StreamRun):
+                                    await FirstAsync(hub.StreamAsync<JsonElement>(method, runId, 0L, cts.Token), cts.Token);
+                                    break;
+                                case nameof(KubeHaHub.StreamClusterHealth):
+                                    await FirstAsync(hub.StreamAsync<JsonElement>(method, clusterId, cts.Token), cts.Token);
+                                    break;
+                                case nameof(AgentHub.PublishRunEvents):
+                                    var line = RunEventDto.From(HubTestData.Line(runId, ++seq));
+                                    await hub.InvokeAsync(method, new[] { line }, cts.Token);
+                                    break;
+                                default:
+                                    failures.Add($"{key}: no call written for it in this test");
+                                    continue;
+                            }
+                        }
+                        catch (HubException ex)
+                        {
+                            denial = ex.Message.Contains("unauthorized", StringComparison.OrdinalIgnoreCase) ? "unauthorized" : ex.Message;
+                        }
+                    }
+
+                    var shouldAllow = Allows(need, principal);
+                    var denied = denial == "unauthorized" || denial == refusedAtConnect && denial is not null;
+                    if (shouldAllow && denial is not null)
+                    {
+                        failures.Add($"{key} as {principal}: refused ({denial}), expected allowed");
+                    }
+                    else if (!shouldAllow && !denied)
+                    {
+                        failures.Add($"{key} as {principal}: {denial ?? "allowed"}, expected unauthorized");
+                    }
                 }
             }
         }

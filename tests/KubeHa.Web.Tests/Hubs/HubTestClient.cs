@@ -11,9 +11,10 @@ namespace KubeHa.Web.Tests.Hubs;
 /// <summary>A real SignalR client (long polling) talking to the app's in-memory TestServer.</summary>
 public static class HubTestClient
 {
-    public static HubConnection Build(KubeHaAppFactory app, string? bearer = null, string? cookie = null) =>
+    /// <param name="route">The hub: <see cref="KubeHaHub.Route"/> (users) unless given.</param>
+    public static HubConnection Build(KubeHaAppFactory app, string? bearer = null, string? cookie = null, string route = KubeHaHub.Route) =>
         new HubConnectionBuilder()
-            .WithUrl(new Uri(app.Server.BaseAddress, KubeHaHub.Route.TrimStart('/')), o =>
+            .WithUrl(new Uri(app.Server.BaseAddress, route.TrimStart('/')), o =>
             {
                 o.Transports = HttpTransportType.LongPolling;
                 o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
@@ -31,9 +32,9 @@ public static class HubTestClient
             .Build();
 
     /// <summary>The transport a real agent negotiates: WebSockets, the bearer credential on the upgrade request.</summary>
-    public static HubConnection BuildWebSockets(KubeHaAppFactory app, string bearer) =>
+    public static HubConnection BuildWebSockets(KubeHaAppFactory app, string bearer, string route = AgentHub.Route) =>
         new HubConnectionBuilder()
-            .WithUrl(new Uri(app.Server.BaseAddress, KubeHaHub.Route.TrimStart('/')), o =>
+            .WithUrl(new Uri(app.Server.BaseAddress, route.TrimStart('/')), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
                 o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeHa.Web.Tests.Hubs;
 
-/// <summary>/hubs/kubeha through a real SignalR client: run streams across the snapshot/live seam, agent publishing, health.</summary>
+/// <summary>/hubs/kubeha and /hubs/agents through a real SignalR client: run streams across the snapshot/live seam, agent publishing, health, message limits.</summary>
 [Trait("Category", "Integration")]
 public sealed class KubeHaHubTests(HubFixture fixture) : IClassFixture<HubFixture>
 {
@@ -100,7 +100,7 @@ public sealed class KubeHaHubTests(HubFixture fixture) : IClassFixture<HubFixtur
     {
         var (_, runId) = await HubTestData.CreateClusterWithRunAsync(fixture.App);
         await using var viewer = HubTestClient.Build(fixture.App, bearer: fixture.ViewerToken);
-        await using var agent = HubTestClient.Build(fixture.App, bearer: HubFixture.AgentKey);
+        await using var agent = HubTestClient.Build(fixture.App, bearer: HubFixture.AgentKey, route: AgentHub.Route);
         await viewer.StartAsync();
         await agent.StartAsync();
 
@@ -114,7 +114,7 @@ public sealed class KubeHaHubTests(HubFixture fixture) : IClassFixture<HubFixtur
             RunEventDto.From(new RunLogEvent(runId, 1, "connect-hosts", null, LogStream.Stderr, "from the agent", DateTimeOffset.UtcNow)),
             RunEventDto.From(new HostStepStatusEvent(runId, "connect-hosts", 1, StepStatus.Succeeded, 1, 0, null)),
         };
-        await agent.InvokeAsync(nameof(KubeHaHub.PublishRunEvents), batch);
+        await agent.InvokeAsync(nameof(AgentHub.PublishRunEvents), batch);
 
         var received = new List<JsonElement>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -146,7 +146,7 @@ public sealed class KubeHaHubTests(HubFixture fixture) : IClassFixture<HubFixtur
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!reading.IsCompleted && DateTime.UtcNow < deadline)
         {
-            await agent.InvokeAsync(nameof(KubeHaHub.PublishRunEvents), new[] { RunEventDto.From(HubTestData.Line(runId, 1)) });
+            await agent.InvokeAsync(nameof(AgentHub.PublishRunEvents), new[] { RunEventDto.From(HubTestData.Line(runId, 1)) });
             await Task.WhenAny(reading, Task.Delay(100));
         }
 
@@ -158,10 +158,10 @@ public sealed class KubeHaHubTests(HubFixture fixture) : IClassFixture<HubFixtur
     public async Task PublishRunEvents_InvalidBatches_RefusedWithReason()
     {
         var (_, runId) = await HubTestData.CreateClusterWithRunAsync(fixture.App);
-        await using var agent = HubTestClient.Build(fixture.App, bearer: HubFixture.AgentKey);
+        await using var agent = HubTestClient.Build(fixture.App, bearer: HubFixture.AgentKey, route: AgentHub.Route);
         await agent.StartAsync();
 
-        var tooMany = Enumerable.Range(1, KubeHaHub.MaxBatch + 1).Select(i => RunEventDto.From(HubTestData.Line(runId, i))).ToArray();
+        var tooMany = Enumerable.Range(1, AgentHub.MaxBatch + 1).Select(i => RunEventDto.From(HubTestData.Line(runId, i))).ToArray();
         var unknownRun = new[] { RunEventDto.From(HubTestData.Line(987655, 1)) };
         var noText = new[] { RunEventDto.From(HubTestData.Line(runId, 1)) with { Text = null } };
         var unknownKind = new[] { RunEventDto.From(HubTestData.Line(runId, 1)) with { Kind = "gossip" } };
@@ -171,7 +171,38 @@ public sealed class KubeHaHubTests(HubFixture fixture) : IClassFixture<HubFixtur
         Assert.Contains("text", (await Refused(noText)).Message, StringComparison.Ordinal);
         Assert.Contains("unknown kind", (await Refused(unknownKind)).Message, StringComparison.Ordinal);
 
-        Task<HubException> Refused(RunEventDto[] batch) => Assert.ThrowsAsync<HubException>(() => agent.InvokeAsync(nameof(KubeHaHub.PublishRunEvents), batch));
+        Task<HubException> Refused(RunEventDto[] batch) => Assert.ThrowsAsync<HubException>(() => agent.InvokeAsync(nameof(AgentHub.PublishRunEvents), batch));
+    }
+
+    [Fact]
+    public async Task UserHub_MessageOverSignalRDefault_ClosesConnectionBeforeAnyMethodRuns()
+    {
+        await using var viewer = HubTestClient.Build(fixture.App, bearer: fixture.ViewerToken);
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        viewer.Closed += error =>
+        {
+            closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
+        await viewer.StartAsync();
+
+        // 64 KB: twice SignalR's 32 KB default, far under the 16 MB agents may send.
+        var oversized = viewer.InvokeAsync<int>(nameof(KubeHaHub.StreamClusterHealth), new string('x', 64 * 1024));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => oversized);
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HubConnectionState.Disconnected, viewer.State);
+    }
+
+    [Fact]
+    public async Task AgentHub_UserToken_RefusedAtNegotiate()
+    {
+        using var client = fixture.App.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", fixture.ViewerToken);
+
+        using var response = await client.PostAsync($"{AgentHub.Route}/negotiate?negotiateVersion=1", null);
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
     }
 
     [Fact]
