@@ -16,6 +16,7 @@ public static class AuditActions
     public const string HostDeleted = "host.deleted";
     public const string HostCheckRequested = "host.check-requested";
     public const string HostKeyTrusted = "host.key-trusted";
+    public const string HostKeyApproved = "host.key-approved";
 
     public const string ClusterCreated = "cluster.created";
     public const string ClusterUpdated = "cluster.updated";
@@ -44,7 +45,7 @@ public static class AuditActions
     [
         SignIn, SignInFailed, SignOut,
         CredentialCreated, CredentialUpdated, CredentialDeleted,
-        HostCreated, HostUpdated, HostDeleted, HostCheckRequested, HostKeyTrusted,
+        HostCreated, HostUpdated, HostDeleted, HostCheckRequested, HostKeyTrusted, HostKeyApproved,
         ClusterCreated, ClusterUpdated, ClusterDeleted, KubeconfigDownloaded,
         RunStarted, RunCancelled, RunResumed,
         AlertChannelCreated, AlertChannelUpdated, AlertChannelDeleted, AlertChannelTested,

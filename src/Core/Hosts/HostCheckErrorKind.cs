@@ -15,4 +15,10 @@ public enum HostCheckErrorKind
 
     /// <summary>The host reported facts KubeHa refuses (a hostname that cannot be a node name).</summary>
     InvalidFacts = 10,
+
+    /// <summary>
+    /// First contact with a password credential: the host's key was recorded and the connection closed before
+    /// authenticating. No password is sent until an operator approves the key (<see cref="HostInventory.ApproveHostKeyAsync"/>).
+    /// </summary>
+    HostKeyNotApproved = 11,
 }

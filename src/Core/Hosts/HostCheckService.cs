@@ -9,7 +9,8 @@ namespace KubeHa.Core.Hosts;
 
 /// <summary>
 /// Checks one host: marks it Running, connects with its decrypted credential, pins the host key on first contact
-/// (trust on first use) or refuses a changed one, verifies sudo, gathers facts, and records Succeeded or Failed with
+/// with a private key (trust on first use) or records it for an operator's approval with a password (which is then
+/// not sent), refuses a changed one, verifies sudo, gathers facts, and records Succeeded or Failed with
 /// a typed error kind. Secrets live only in memory for the duration of the check and never reach logs or messages.
 /// </summary>
 public sealed partial class HostCheckService(
@@ -46,9 +47,13 @@ public sealed partial class HostCheckService(
         IEnumerable<string> knownSecrets = [];
         try
         {
-            var target = CreateTarget(host);
+            var target = host.ToSshTarget(secrets);
             knownSecrets = target.Credential.Secrets;
             outcome = await CheckAsync(target, cancellationToken);
+        }
+        catch (HostKeyApprovalRequiredException ex)
+        {
+            outcome = Outcome.Failed(ex.Kind, ex.Message) with { Unapproved = ex.Presented };
         }
         catch (HostCheckException ex)
         {
@@ -101,16 +106,6 @@ public sealed partial class HostCheckService(
         }
     }
 
-    private SshTarget CreateTarget(ManagedHost host)
-    {
-        var credential = host.Credential ?? throw new InvalidOperationException($"Host {host.Id} has no credential loaded.");
-        var secret = secrets.Unprotect(credential.ProtectedSecret);
-        var ssh = credential.Kind == CredentialKind.Password
-            ? SshCredential.FromPassword(secret)
-            : SshCredential.FromPrivateKey(secret, credential.ProtectedPassphrase is null ? null : secrets.Unprotect(credential.ProtectedPassphrase));
-        return new SshTarget(host.Address, host.Port, host.Username, ssh, host.HostKeyFingerprint);
-    }
-
     private async Task RecordAsync(int hostId, Outcome outcome, CancellationToken cancellationToken)
     {
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
@@ -133,12 +128,18 @@ public sealed partial class HostCheckService(
                 host.Facts = outcome.Facts;
             }
 
-            // Pin only if nothing was pinned meanwhile: a mismatch never reaches here with a pin.
-            if (outcome.Pin is not null && host.HostKeyFingerprint is null)
+            // Pin only if nothing was pinned meanwhile: a mismatch never reaches here with a pin. A key presented to a
+            // password credential is only recorded; it is pinned when an operator approves it.
+            if (outcome.Pin is not null && host.HostKeyPinnedAt is null)
             {
                 host.HostKeyAlgorithm = outcome.Pin.Algorithm;
                 host.HostKeyFingerprint = outcome.Pin.Fingerprint;
                 host.HostKeyPinnedAt = now;
+            }
+            else if (outcome.Unapproved is not null && host.HostKeyPinnedAt is null)
+            {
+                host.HostKeyAlgorithm = outcome.Unapproved.Algorithm;
+                host.HostKeyFingerprint = outcome.Unapproved.Fingerprint;
             }
 
             await db.SaveChangesAsync(cancellationToken);
@@ -158,6 +159,9 @@ public sealed partial class HostCheckService(
 
     private sealed record Outcome(HostCheckStatus Status, HostCheckErrorKind? Kind, string? Error, HostFacts? Facts, HostKeyInfo? Pin)
     {
+        /// <summary>A key presented on first contact with a password credential: recorded, not pinned.</summary>
+        public HostKeyInfo? Unapproved { get; init; }
+
         public static Outcome Failed(HostCheckErrorKind? kind, string error) => new(HostCheckStatus.Failed, kind, error, null, null);
     }
 

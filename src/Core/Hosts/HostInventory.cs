@@ -155,7 +155,15 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
         host.Address = address;
         host.Port = input.Port;
         host.Username = input.Username.Trim();
-        host.CredentialId = input.CredentialId!.Value;
+        if (host.CredentialId != input.CredentialId!.Value && host.HostKeyPinnedAt is not null
+            && await db.Credentials.AnyAsync(c => c.Id == input.CredentialId.Value && c.Kind == CredentialKind.Password, cancellationToken))
+        {
+            // A key pinned on first use with a private key was never approved by anyone: before a password goes to
+            // this host, an operator approves the key (it stays recorded, so they approve the same one).
+            host.HostKeyPinnedAt = null;
+        }
+
+        host.CredentialId = input.CredentialId.Value;
         host.UpdatedAt = clock.GetUtcNow();
         if (!await db.TrySaveChangesAsync(cancellationToken))
         {
@@ -190,8 +198,52 @@ public sealed class HostInventory(IDbContextFactory<KubeHaDbContext> dbFactory, 
     }
 
     /// <summary>
+    /// An operator approves the host key recorded on first contact with a password credential, after comparing
+    /// <paramref name="fingerprint"/> with the host's own. From now on the key is pinned and the password is sent to
+    /// a host presenting it. Refused when no key awaits approval or the fingerprint is not the recorded one.
+    /// </summary>
+    public async Task<EditResult> ApproveHostKeyAsync(int hostId, string? fingerprint, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var host = await db.Hosts.FirstOrDefaultAsync(h => h.Id == hostId, cancellationToken);
+        if (host is null)
+        {
+            return EditResult.Refused("This host no longer exists.");
+        }
+
+        if (!host.HostKeyAwaitsApproval())
+        {
+            return EditResult.Refused(host.HostKeyFingerprint is null
+                ? $"No host key of '{host.Name}' awaits approval: check the host first to record the key it presents."
+                : $"The host key of '{host.Name}' is already pinned ({host.HostKeyFingerprint}).");
+        }
+
+        if (!string.Equals(fingerprint?.Trim(), host.HostKeyFingerprint, StringComparison.Ordinal))
+        {
+            return EditResult.Invalid(new Dictionary<string, string>
+            {
+                ["fingerprint"] = $"The key awaiting approval is {host.HostKeyFingerprint}; approve exactly that fingerprint, after comparing it with the host's own.",
+            });
+        }
+
+        host.HostKeyPinnedAt = clock.GetUtcNow();
+        if (host.CheckErrorKind == HostCheckErrorKind.HostKeyNotApproved)
+        {
+            host.CheckErrorKind = null;
+            host.CheckError = null;
+            host.CheckStatus = HostCheckStatus.NeverChecked;
+        }
+
+        host.UpdatedAt = host.HostKeyPinnedAt.Value;
+        await db.SaveChangesAsync(cancellationToken);
+        events.PublishHostChanged(hostId);
+        return EditResult.Ok();
+    }
+
+    /// <summary>
     /// The operator explicitly trusts whatever key the host presents next: the pin is cleared (with the mismatch
-    /// error it caused), so the next check pins the presented key as on first use.
+    /// error it caused), so the next check pins the presented key as on first use (with a private key) or records it
+    /// for approval (with a password).
     /// </summary>
     public async Task<EditResult> TrustNewHostKeyAsync(int hostId, CancellationToken cancellationToken)
     {

@@ -21,12 +21,16 @@ public sealed class ManagedHost
 
     public Credential? Credential { get; set; }
 
-    /// <summary>Pinned host key (trust on first use): algorithm, e.g. "ssh-ed25519".</summary>
+    /// <summary>Host key algorithm, e.g. "ssh-ed25519" (pinned, or recorded and awaiting approval).</summary>
     public string? HostKeyAlgorithm { get; set; }
 
-    /// <summary>Pinned host key fingerprint, "SHA256:..." as OpenSSH prints it.</summary>
+    /// <summary>
+    /// Host key fingerprint, "SHA256:..." as OpenSSH prints it: pinned when <see cref="HostKeyPinnedAt"/> is set,
+    /// otherwise only recorded on first contact with a password credential, awaiting an operator's approval.
+    /// </summary>
     public string? HostKeyFingerprint { get; set; }
 
+    /// <summary>When the key was pinned (first use with a private key, or an operator's approval); null while unapproved.</summary>
     public DateTimeOffset? HostKeyPinnedAt { get; set; }
 
     public HostCheckStatus CheckStatus { get; set; }

@@ -1,5 +1,4 @@
 using KubeHa.Core.Clusters;
-using KubeHa.Core.Credentials;
 using KubeHa.Core.Hosts;
 using KubeHa.Core.Persistence;
 using KubeHa.Core.Remote;
@@ -8,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KubeHa.Core.Provisioning;
 
-/// <summary>Connects to a host with its decrypted credential, refusing hosts whose key was never pinned by a host check.</summary>
+/// <summary>Connects to a host with its decrypted credential, refusing hosts whose key was never pinned (or approved).</summary>
 public sealed class SshHostShellFactory(IDbContextFactory<KubeHaDbContext> dbFactory, ISecretProtector secrets, ISshConnector connector) : IHostShellFactory
 {
     public async Task<IHostShell> OpenAsync(ClusterMember host, CancellationToken cancellationToken)
@@ -19,18 +18,15 @@ public sealed class SshHostShellFactory(IDbContextFactory<KubeHaDbContext> dbFac
             managed = await db.Hosts.Include(h => h.Credential).AsNoTracking().SingleAsync(h => h.Id == host.HostId, cancellationToken);
         }
 
-        if (managed.HostKeyFingerprint is null)
+        if (managed.ApprovedHostKeyFingerprint() is null)
         {
             throw new HostCheckException(HostCheckErrorKind.HostKeyMismatch, $"{managed.Address}:{managed.Port}", managed.Username,
-                $"{managed.Name}'s host key was never verified: check the host first, so provisioning connects only to a pinned key.");
+                managed.HostKeyAwaitsApproval()
+                    ? $"{managed.Name}'s host key {managed.HostKeyFingerprint} awaits approval: an operator must approve it before KubeHa connects."
+                    : $"{managed.Name}'s host key was never verified: check the host first, so provisioning connects only to a pinned key.");
         }
 
-        var credential = managed.Credential!;
-        var secret = secrets.Unprotect(credential.ProtectedSecret);
-        var ssh = credential.Kind == CredentialKind.Password
-            ? SshCredential.FromPassword(secret)
-            : SshCredential.FromPrivateKey(secret, credential.ProtectedPassphrase is null ? null : secrets.Unprotect(credential.ProtectedPassphrase));
-        var session = await connector.ConnectAsync(new SshTarget(managed.Address, managed.Port, managed.Username, ssh, managed.HostKeyFingerprint), cancellationToken);
+        var session = await connector.ConnectAsync(managed.ToSshTarget(secrets), cancellationToken);
         return new SshHostShell(session);
     }
 }

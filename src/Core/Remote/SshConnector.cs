@@ -6,7 +6,12 @@ using Renci.SshNet.Common;
 
 namespace KubeHa.Core.Remote;
 
-/// <summary>SSH.NET-based <see cref="ISshConnector"/> with trust-on-first-use host key verification.</summary>
+/// <summary>
+/// SSH.NET-based <see cref="ISshConnector"/>. The host key is checked in the key exchange, before any credential is
+/// used: a pinned key must match; with nothing pinned, a private key is used on first contact (trust on first use: a
+/// public-key signature is bound to this session and is worthless to the host), but a password never is: the
+/// connection ends with <see cref="HostKeyApprovalRequiredException"/> so an operator can approve the key first.
+/// </summary>
 public sealed partial class SshConnector(IOptions<SshOptions> options, ILogger<SshConnector> logger) : ISshConnector
 {
     public async Task<SshSession> ConnectAsync(SshTarget target, CancellationToken cancellationToken)
@@ -20,13 +25,15 @@ public sealed partial class SshConnector(IOptions<SshOptions> options, ILogger<S
 
         HostKeyInfo? presented = null;
         var mismatch = false;
+        var needsApproval = false;
         var client = new SshClient(info) { KeepAliveInterval = settings.KeepAliveInterval };
         client.HostKeyReceived += (_, e) =>
         {
             presented = new HostKeyInfo(SshFingerprint.KeyType(e.HostKey), SshFingerprint.Sha256(e.HostKey));
             mismatch = target.PinnedHostKeyFingerprint is not null &&
                 !string.Equals(target.PinnedHostKeyFingerprint, presented.Fingerprint, StringComparison.Ordinal);
-            e.CanTrust = !mismatch;
+            needsApproval = target.PinnedHostKeyFingerprint is null && target.Credential.Kind == CredentialKind.Password;
+            e.CanTrust = !mismatch && !needsApproval; // refused here, the connection ends before authentication
         };
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -41,6 +48,12 @@ public sealed partial class SshConnector(IOptions<SshOptions> options, ILogger<S
             SshMetrics.Failed.Add(1);
             client.Dispose();
             DisposeAll(authentication);
+            if (needsApproval && presented is not null)
+            {
+                LogHostKeyNeedsApproval(logger, target.HostPort, presented.Fingerprint);
+                throw new HostKeyApprovalRequiredException(target, presented);
+            }
+
             if (mismatch && presented is not null)
             {
                 LogHostKeyMismatch(logger, target.HostPort, target.PinnedHostKeyFingerprint!, presented.Fingerprint);
@@ -109,6 +122,9 @@ public sealed partial class SshConnector(IOptions<SshOptions> options, ILogger<S
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Host key mismatch on {HostPort}: pinned {Pinned}, presented {Presented}; connection refused")]
     private static partial void LogHostKeyMismatch(ILogger logger, string hostPort, string pinned, string presented);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "First contact with {HostPort} using a password: host key {Presented} recorded, not authenticating until an operator approves it")]
+    private static partial void LogHostKeyNeedsApproval(ILogger logger, string hostPort, string presented);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connecting to {HostPort} as {Username} failed: {Kind}")]
     private static partial void LogConnectFailed(ILogger logger, string hostPort, string username, Hosts.HostCheckErrorKind kind);

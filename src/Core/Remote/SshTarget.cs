@@ -5,7 +5,10 @@ namespace KubeHa.Core.Remote;
 /// <param name="Port">TCP port of sshd.</param>
 /// <param name="Username">Login user.</param>
 /// <param name="Credential">Decrypted credential (in memory only; prints without secrets).</param>
-/// <param name="PinnedHostKeyFingerprint">"SHA256:..." the host must present, or null to trust on first use.</param>
+/// <param name="PinnedHostKeyFingerprint">
+/// "SHA256:..." the host must present, or null: first contact, trusted with a private key, stopped before
+/// authenticating with a password (<see cref="HostKeyApprovalRequiredException"/>).
+/// </param>
 public sealed record SshTarget(
     string Address,
     int Port,

@@ -29,6 +29,10 @@ public sealed record HostResponse(
 }
 
 /// <summary>The SSH host key pinned on first contact.</summary>
-public sealed record HostKeyResponse(string? Algorithm, string Fingerprint, DateTimeOffset? PinnedAt);
+public sealed record HostKeyResponse(string? Algorithm, string Fingerprint, DateTimeOffset? PinnedAt)
+{
+    /// <summary>True while the key was only recorded (first contact with a password) and no operator approved it.</summary>
+    public bool AwaitsApproval => PinnedAt is null;
+}
 
 public sealed record HostWarningResponse(string Code, string Message);

@@ -35,6 +35,12 @@ public static class HostsEndpoints
             .Produces<HostResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:int}/host-key/approve", ApproveHostKeyAsync).WithName("ApproveHostKey")
+            .RequireAuthorization(KubeHaPolicies.Operator)
+            .Produces<HostResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
@@ -135,6 +141,25 @@ public static class HostsEndpoints
         await audit.RecordAsync(http, AuditActions.HostCheckRequested, Target(host));
         var queued = await FindAsync(inventory, id, cancellationToken) ?? host;
         return TypedResults.Accepted($"/api/v1/hosts/{id}", HostResponse.From(queued));
+    }
+
+    /// <summary>Pins the host key recorded on first contact with a password credential; audited with the fingerprint.</summary>
+    private static async Task<IResult> ApproveHostKeyAsync(
+        int id, ApproveHostKeyRequest request, HostInventory inventory, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(inventory, id, cancellationToken) is not { } host)
+        {
+            return ApiResults.NotFound("host", id);
+        }
+
+        var result = await inventory.ApproveHostKeyAsync(id, request.Fingerprint, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return ApiResults.Failed(result);
+        }
+
+        await audit.RecordAsync(http, AuditActions.HostKeyApproved, Target(host), $"{host.HostKeyAlgorithm} {host.HostKeyFingerprint}");
+        return TypedResults.Ok(HostResponse.From((await FindAsync(inventory, id, cancellationToken))!));
     }
 
     private static async Task<HostView?> FindAsync(HostInventory inventory, int id, CancellationToken cancellationToken)

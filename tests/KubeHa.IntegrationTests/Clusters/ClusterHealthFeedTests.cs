@@ -83,6 +83,28 @@ public sealed class ClusterHealthFeedTests(SshdFixture fixture)
     }
 
     [Fact]
+    public async Task ReadAsync_RepeatedWhileNobodyWatches_AnsweredFromRecentReadingWithoutNewConnections()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var db = await LedgerDatabase.CreateAsync();
+        var clusterId = await db.AddClusterAsync(new ClusterSpec { LoadBalancerMode = LoadBalancerMode.DedicatedHaproxy }, [("cp1", NodeRole.ControlPlane), ("lb1", NodeRole.LoadBalancer)]);
+        var catalog = new ClusterCatalog(db.Factory, new NoScheduler(), new PlanPreviewer(db.Factory, new PlanCatalog(null!), TimeProvider.System), TimeProvider.System);
+        var shells = new SshdShellFactory(fixture);
+        var feed = new ClusterHealthFeed(catalog, new KubeconfigReader(db.Factory, db.Protector), new PlainHttpWatcher(), shells, TimeProvider.System, Options("/run/kubeha-test-none/admin.sock", readCache: TimeSpan.FromMinutes(1)), NullLogger<ClusterHealthFeed>.Instance);
+
+        var first = await feed.ReadAsync(clusterId, TimeSpan.FromSeconds(30), cts.Token);
+        Assert.True(first!.Settled);
+        Assert.Equal(2, shells.Opened); // lb1 and cp1 (etcd)
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Same(first, await feed.ReadAsync(clusterId, TimeSpan.FromSeconds(30), cts.Token));
+        }
+
+        Assert.Equal(2, shells.Opened); // five more GETs, no new SSH session
+    }
+
+    [Fact]
     public async Task ReadAsync_UnknownCluster_ReturnsNull()
     {
         await using var db = await LedgerDatabase.CreateAsync();
@@ -92,8 +114,8 @@ public sealed class ClusterHealthFeedTests(SshdFixture fixture)
         Assert.Null(await feed.ReadAsync(424242, TimeSpan.FromSeconds(5), CancellationToken.None));
     }
 
-    private static IOptions<ClusterHealthOptions> Options(string statsSocket) =>
-        Microsoft.Extensions.Options.Options.Create(new ClusterHealthOptions { PollInterval = TimeSpan.FromMilliseconds(200), StatsSocket = statsSocket });
+    private static IOptions<ClusterHealthOptions> Options(string statsSocket, TimeSpan? readCache = null) =>
+        Microsoft.Extensions.Options.Options.Create(new ClusterHealthOptions { PollInterval = TimeSpan.FromMilliseconds(200), StatsSocket = statsSocket, ReadCacheDuration = readCache ?? TimeSpan.Zero });
 
     private static NodeHealth? Node(ClusterHealthSnapshot s) => s.Kubernetes.Nodes.FirstOrDefault(n => n.Name == "cp1");
 

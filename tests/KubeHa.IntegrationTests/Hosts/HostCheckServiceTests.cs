@@ -114,16 +114,67 @@ public sealed class HostCheckServiceTests(SshdFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CheckAsync_PasswordUser_SucceedsWithSudoThroughStoredPassword()
+    public async Task CheckAsync_PasswordUser_KeyRecordedThenApprovedThenSucceedsWithSudoThroughStoredPassword()
     {
         var id = await AddHostAsync("password-host", fixture.Sshd.Port, TestUsers.PasswordUser, Password(Users.Password));
+
+        await CheckAsync(id);
+        var first = await LoadAsync(id);
+        Assert.Equal(HostCheckStatus.Failed, first.CheckStatus);
+        Assert.Equal(HostCheckErrorKind.HostKeyNotApproved, first.CheckErrorKind);
+        Assert.Equal(fixture.Sshd.HostKeyFingerprint, first.HostKeyFingerprint); // shown to the operator
+        Assert.Null(first.HostKeyPinnedAt);
+        Assert.Contains(fixture.Sshd.HostKeyFingerprint, first.CheckError, StringComparison.Ordinal);
+
+        var inventory = _services.GetRequiredService<HostInventory>();
+        var wrong = await inventory.ApproveHostKeyAsync(id, "SHA256:not-the-recorded-one", CancellationToken.None);
+        Assert.Contains("fingerprint", wrong.FieldErrors.Keys);
+        Assert.True((await inventory.ApproveHostKeyAsync(id, fixture.Sshd.HostKeyFingerprint, CancellationToken.None)).Succeeded);
 
         await CheckAsync(id);
         var host = await LoadAsync(id);
 
         Assert.Equal(HostCheckStatus.Succeeded, host.CheckStatus);
+        Assert.NotNull(host.HostKeyPinnedAt);
         Assert.False(host.Facts!.PasswordlessSudo);
         AssertNoSecretsAnywhere();
+    }
+
+    [Fact]
+    public async Task CheckAsync_PasswordToUnknownHost_PasswordNeverSent()
+    {
+        // The host an operator registered could be anyone's: sshd logs every password attempt, and a wrong password
+        // would fail authentication. Neither happens: the connection ends after the key exchange.
+        await using var stranger = await fixture.StartExtraAsync();
+        var id = await AddHostAsync("stranger", stranger.Port, TestUsers.PasswordUser, Password(Users.Password + "-wrong"));
+
+        await CheckAsync(id);
+        var host = await LoadAsync(id);
+
+        Assert.Equal(HostCheckErrorKind.HostKeyNotApproved, host.CheckErrorKind);
+        Assert.Equal(stranger.HostKeyFingerprint, host.HostKeyFingerprint);
+        Assert.DoesNotContain("password for", stranger.Log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Accepted", stranger.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Update_KeyPinnedOnFirstUseThenPasswordCredential_KeyNeedsApprovalAgain()
+    {
+        var id = await AddHostAsync("switched", fixture.Sshd.Port, TestUsers.KeyUser, Key(Users.Ed25519));
+        await CheckAsync(id);
+        Assert.NotNull((await LoadAsync(id)).HostKeyPinnedAt); // trust on first use with a private key
+
+        var passwordCredential = await AddHostAsync("other", fixture.Sshd.Port, TestUsers.PasswordUser, Password(Users.Password));
+        var credentialId = (await LoadAsync(passwordCredential)).CredentialId;
+        var inventory = _services.GetRequiredService<HostInventory>();
+        var saved = await inventory.UpdateAsync(id, new HostInput { Name = "switched", Address = "127.0.0.1", Port = fixture.Sshd.Port, Username = TestUsers.PasswordUser, CredentialId = credentialId }, CancellationToken.None);
+        Assert.True(saved.Succeeded, string.Join(" ", saved.FieldErrors.Values) + saved.Error);
+
+        var host = await LoadAsync(id);
+        Assert.Equal(fixture.Sshd.HostKeyFingerprint, host.HostKeyFingerprint);
+        Assert.Null(host.HostKeyPinnedAt);
+        await CheckAsync(id);
+        Assert.Equal(HostCheckErrorKind.HostKeyNotApproved, (await LoadAsync(id)).CheckErrorKind);
     }
 
     [Fact]
@@ -132,8 +183,9 @@ public sealed class HostCheckServiceTests(SshdFixture fixture) : IAsyncLifetime
         var port = fixture.Sshd.Port;
         var cases = new (string Name, int Port, string User, (CredentialKind, string, string?) Credential, HostCheckErrorKind Expected, bool Pinned)[]
         {
-            ("wrong-password", port, TestUsers.PasswordUser, Password(Users.Password + "-wrong"), HostCheckErrorKind.AuthenticationFailed, false),
-            ("wrong-user", port, "khtest-nobody", Password(Users.Password), HostCheckErrorKind.AuthenticationFailed, false),
+            // First contact with a password: the key is recorded for approval and nothing is sent.
+            ("wrong-password", port, TestUsers.PasswordUser, Password(Users.Password + "-wrong"), HostCheckErrorKind.HostKeyNotApproved, true),
+            ("wrong-user", port, "khtest-nobody", Password(Users.Password), HostCheckErrorKind.HostKeyNotApproved, true),
             ("wrong-key", port, TestUsers.KeyUser, Key(Users.Stranger), HostCheckErrorKind.AuthenticationFailed, false),
             ("wrong-passphrase", port, TestUsers.KeyUser, (CredentialKind.PrivateKey, Users.EncryptedEd25519.PrivateKeyText, Users.EncryptedEd25519.Passphrase + "-wrong"), HostCheckErrorKind.WrongPassphrase, false),
             ("sudo-needs-password", port, TestUsers.SudoNeedsPasswordUser, Key(Users.Ed25519), HostCheckErrorKind.SudoRequiresPassword, true),

@@ -31,6 +31,20 @@ public sealed class SshConnectorTests(SshdFixture fixture)
     }
 
     [Fact]
+    public async Task ConnectAsync_PasswordAndNothingPinned_StopsBeforeAuthenticatingWithTheKeyToApprove()
+    {
+        // The right password: had it been sent, the connection would have succeeded.
+        var target = new SshTarget(Sshd.Address, Sshd.Port, TestUsers.PasswordUser, SshCredential.FromPassword(Users.Password), null);
+
+        var ex = await Assert.ThrowsAsync<HostKeyApprovalRequiredException>(() => Connector().ConnectAsync(target, CancellationToken.None));
+
+        Assert.Equal(HostCheckErrorKind.HostKeyNotApproved, ex.Kind);
+        Assert.Equal(Sshd.HostKeyFingerprint, ex.Presented.Fingerprint);
+        Assert.Contains(Sshd.HostKeyFingerprint, ex.Message, StringComparison.Ordinal);
+        AssertNoSecret(Users, ex.Message);
+    }
+
+    [Fact]
     public async Task ConnectAsync_PinnedKeyMatches_Connects()
     {
         using var session = await Connector().ConnectAsync(Key(Sshd, Users.Ed25519, pin: Sshd.HostKeyFingerprint), CancellationToken.None);

@@ -14,8 +14,9 @@ internal static class SshTestTargets
     public static SshTarget Key(SshdHost sshd, TestKey key, string user = TestUsers.KeyUser, string? pin = null, string? passphrase = null) =>
         new(sshd.Address, sshd.Port, user, SshCredential.FromPrivateKey(key.PrivateKeyText, passphrase ?? key.Passphrase), pin);
 
+    /// <summary>A password target; pinned to the sshd's key unless told (a password is never sent on first contact).</summary>
     public static SshTarget Password(SshdHost sshd, string password, string user = TestUsers.PasswordUser, string? pin = null) =>
-        new(sshd.Address, sshd.Port, user, SshCredential.FromPassword(password), pin);
+        new(sshd.Address, sshd.Port, user, SshCredential.FromPassword(password), pin ?? sshd.HostKeyFingerprint);
 
     /// <summary>Every secret string the tests hand out, to prove none leaks.</summary>
     public static IEnumerable<string> Secrets(TestUsers users) =>

@@ -71,6 +71,7 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["POST /api/v1/hosts/"] = Need.Operator,
         ["DELETE /api/v1/hosts/{id:int}"] = Need.Operator,
         ["POST /api/v1/hosts/{id:int}/check"] = Need.Operator,
+        ["POST /api/v1/hosts/{id:int}/host-key/approve"] = Need.Operator,
         ["GET /api/v1/clusters/"] = Need.Viewer,
         ["GET /api/v1/clusters/{id:int}"] = Need.Viewer,
         ["POST /api/v1/clusters/"] = Need.Operator,

@@ -24,6 +24,7 @@ public sealed partial class ClusterHealthFeed(
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<int, ClusterHealthSession> _sessions = [];
+    private readonly Dictionary<int, (ClusterHealthSnapshot Snapshot, DateTimeOffset ReadAt)> _recentReads = [];
 
     private TimeSpan PollInterval => options.Value.PollInterval;
 
@@ -52,6 +53,17 @@ public sealed partial class ClusterHealthFeed(
     /// </summary>
     public async Task<ClusterHealthSnapshot?> ReadAsync(int clusterId, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        // A settled reading younger than ReadCacheDuration answers at once: a viewer polling the API does not open
+        // fresh SSH sessions to every host on each GET. (While someone follows the cluster live, the read below
+        // joins that session and opens nothing either.)
+        lock (_gate)
+        {
+            if (_recentReads.TryGetValue(clusterId, out var recent) && time.GetUtcNow() - recent.ReadAt < options.Value.ReadCacheDuration)
+            {
+                return recent.Snapshot;
+            }
+        }
+
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         ClusterHealthSnapshot? last = null;
@@ -69,6 +81,14 @@ public sealed partial class ClusterHealthFeed(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // timeout: answer with what is known
+        }
+
+        if (last is { Settled: true })
+        {
+            lock (_gate)
+            {
+                _recentReads[clusterId] = (last, time.GetUtcNow());
+            }
         }
 
         return last;

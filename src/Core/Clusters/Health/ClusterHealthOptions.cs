@@ -11,6 +11,13 @@ public sealed class ClusterHealthOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a settled reading answers one-off reads (the REST API) when nobody follows the cluster live, so
+    /// repeated GETs do not each open a new SSH connection per host. Zero reads afresh every time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ReadCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>HAProxy's admin stats socket on the load-balancer hosts (KubeHa's HAProxy config puts it here).</summary>
     [Required]
     [RegularExpression("^/[^'\\s]*$", ErrorMessage = "An absolute path without spaces or quotes.")]

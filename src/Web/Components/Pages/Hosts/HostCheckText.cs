@@ -36,6 +36,7 @@ internal static class HostCheckText
         HostCheckErrorKind.CommandFailed => "Command failed",
         HostCheckErrorKind.InvalidCredential => "Credential unusable",
         HostCheckErrorKind.InvalidFacts => "Invalid facts",
+        HostCheckErrorKind.HostKeyNotApproved => "Host key awaits approval",
         _ => kind.ToString(),
     };
 }
