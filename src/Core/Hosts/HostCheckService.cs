@@ -4,6 +4,7 @@ using KubeHa.Core.Remote;
 using KubeHa.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KubeHa.Core.Hosts;
 
@@ -12,12 +13,15 @@ namespace KubeHa.Core.Hosts;
 /// with a private key (trust on first use) or records it for an operator's approval with a password (which is then
 /// not sent), refuses a changed one, verifies sudo, gathers facts, and records Succeeded or Failed with
 /// a typed error kind. Secrets live only in memory for the duration of the check and never reach logs or messages.
+/// Every check is bounded by <see cref="SshOptions.CheckTimeout"/>: a host that stalls after the login fails with
+/// <see cref="HostCheckErrorKind.Timeout"/> and can be checked again.
 /// </summary>
 public sealed partial class HostCheckService(
     IDbContextFactory<KubeHaDbContext> dbFactory,
     ISecretProtector secrets,
     ISshConnector connector,
     InventoryEvents events,
+    IOptions<SshOptions> options,
     TimeProvider time,
     ILogger<HostCheckService> logger) : IHostCheckService
 {
@@ -45,11 +49,19 @@ public sealed partial class HostCheckService(
 
         Outcome outcome;
         IEnumerable<string> knownSecrets = [];
+        var limit = options.Value.CheckTimeout;
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(limit);
         try
         {
             var target = host.ToSshTarget(secrets);
             knownSecrets = target.Credential.Secrets;
-            outcome = await CheckAsync(target, cancellationToken);
+            outcome = await CheckAsync(target, budget.Token).WaitAsync(budget.Token);
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            outcome = Outcome.Failed(HostCheckErrorKind.Timeout,
+                $"The check did not finish within {limit.TotalSeconds:0.#} s: {host.Address}:{host.Port} stopped answering. Check the host and run the check again.");
         }
         catch (HostKeyApprovalRequiredException ex)
         {

@@ -234,11 +234,12 @@ public sealed partial class SshSession : IDisposable
             () =>
             {
                 using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true);
+                var masker = new SecretLineMasker(text => _masker.Apply(text)); // state across lines: key blocks, values on the next line
                 try
                 {
                     while (reader.ReadLine() is { } raw)
                     {
-                        var line = mask ? _masker.Apply(raw.TrimEnd('\r')) : raw.TrimEnd('\r');
+                        var line = mask ? masker.Apply(raw.TrimEnd('\r')) : raw.TrimEnd('\r');
                         keep(line);
                         onLine?.Invoke(new RemoteOutputLine(kind, line));
                     }

@@ -83,7 +83,9 @@ public static partial class SecretMasker
         masked = HexKeyRegex().Replace(masked, Mask);
         masked = KeyValueSecretRegex().Replace(masked, m => m.Groups["k"].Value + Mask);
         masked = BearerRegex().Replace(masked, m => m.Groups["k"].Value + Mask);
+        masked = BasicAuthRegex().Replace(masked, m => m.Groups["k"].Value + Mask);
         masked = UrlCredentialRegex().Replace(masked, m => m.Groups["pre"].Value + Mask + "@");
+        masked = BareTokenRegex().Replace(masked, m => m.Groups["k"].Value + Mask);
         return masked;
     }
 
@@ -156,7 +158,7 @@ public static partial class SecretMasker
     // --token, --discovery-token, --tls-bootstrap-token, --certificate-key, YAML keys and kubeadm's own
     // "Using token:" / "Using certificate key:" lines (the key is printed on the next line).
     [GeneratedRegex(
-        """(?<flag>--(?:discovery-|tls-bootstrap-)?token(?:=|[ \t]+)|--certificate-key(?:=|[ \t]+)|\b(?:tlsBootstrapToken|token|certificateKey|certificate key|Using token)[ \t]*:\s*)(?<q>["']?)(?<v>[^\s"'\\,]*)""",
+        """(?<flag>--(?:discovery-|tls-bootstrap-)?token(?:=|[ \t]+)|--certificate-key(?:=|[ \t]+)|\b(?:[A-Za-z0-9]+_)*(?:tlsBootstrapToken|token|certificateKey|certificate key|Using token)["']?[ \t]*:\s*)(?<q>["']?)(?<v>[^\s"'\\,]*)""",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex FlagValueRegex();
 
@@ -168,13 +170,22 @@ public static partial class SecretMasker
     private static partial Regex HexKeyRegex();
 
     [GeneratedRegex(
-        """(?<k>\b(?:password|passwd|passphrase|pwd|client[-_]?secret|client-key-data|api[-_]?key|access[-_]?key|secret[-_]?key|secretKey)\b["']?[ \t]*[=:][ \t]*)(?<v>"[^"\r\n]*"|'[^'\r\n]*'|[^\s,;]+)""",
+        """(?<k>\b(?:[A-Za-z0-9]+_)*(?:PGPASSWORD|password|passwd|passphrase|pwd|client[-_]?secret|client-key-data|api[-_]?key|access[-_]?key|secret[-_]?key|secretKey)\b["']?[ \t]*[=:][ \t]*)(?<v>"[^"\r\n]*"|'[^'\r\n]*'|[^\s,;]+)""",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex KeyValueSecretRegex();
 
     [GeneratedRegex(@"(?<k>\bBearer[ \t]+)[A-Za-z0-9._~+/=-]{8,}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex BearerRegex();
 
+    // HTTP Basic credentials (base64 of user:password): at least one digit, '+', '/' or '=' so prose ("Basic setup") stays.
+    [GeneratedRegex(@"(?<k>\bBasic[ \t]+)(?=[A-Za-z]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2}", RegexOptions.CultureInvariant, TimeoutMs)]
+    private static partial Regex BasicAuthRegex();
+
     [GeneratedRegex(@"(?<pre>://[^/\s:@]+:)[^@\s/]+@", RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex UrlCredentialRegex();
+
+    // Bare tokens whatever surrounds them: KubeHa's API tokens (kubeha_ + 43 base64url characters) keep their prefix;
+    // JSON web tokens (service account tokens, OIDC id tokens: three base64url parts, the first "eyJ") lose everything.
+    [GeneratedRegex(@"(?<k>\bkubeha_)[A-Za-z0-9_-]{20,}|(?<k>)\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", RegexOptions.CultureInvariant, TimeoutMs)]
+    private static partial Regex BareTokenRegex();
 }

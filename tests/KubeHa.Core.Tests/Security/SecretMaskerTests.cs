@@ -78,6 +78,13 @@ public sealed class SecretMaskerTests
     [InlineData("client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=", "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=")]
     [InlineData("Authorization: Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6Ij", "eyJhbGciOiJSUzI1NiIsImtpZCI6Ij")]
     [InlineData("https://admin:pa55word@registry.example.com/v2/", "pa55word")]
+    [InlineData("{\"kind\":\"ExecCredential\",\"status\":{\"token\":\"Zm9vYmFyLXNlY3JldC10b2tlbg\"}}", "Zm9vYmFyLXNlY3JldC10b2tlbg")]
+    [InlineData("{\"access_token\": \"gho_16C7e42F292c6912E7710c838347Ae178B4a\"}", "gho_16C7e42F292c6912E7710c838347Ae178B4a")]
+    [InlineData("PGPASSWORD=Tr0ub4dor psql -h db -U kubeha", "Tr0ub4dor")]
+    [InlineData("export KUBEHA_DB_PASSWORD='c0rrect horse'", "c0rrect horse")]
+    [InlineData("Authorization: Basic a3ViZWhhOnMzY3IzdA==", "a3ViZWhhOnMzY3IzdA==")]
+    [InlineData("curl -H 'X-Api: kubeha_Jq3uTz0vXyQ5bN8mK2pL7rS4tW9eA1dF6gH0iJ3kM5n' http://panel/api/v1/clusters", "Jq3uTz0vXyQ5bN8mK2pL7rS4tW9eA1dF6gH0iJ3kM5n")]
+    [InlineData("sa token eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJrdWJlcm5ldGVzIn0.c2lnbmF0dXJlLWJ5dGVz in output", "eyJpc3MiOiJrdWJlcm5ldGVzIn0")]
     public void Apply_PasswordsAndCredentials_AreMasked(string text, string secret)
     {
         var masked = SecretMasker.Apply(text);

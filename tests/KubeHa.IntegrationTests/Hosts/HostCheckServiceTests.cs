@@ -34,6 +34,7 @@ public sealed class HostCheckServiceTests(SshdFixture fixture) : IAsyncLifetime
         {
             ["KubeHa:DataDirectory"] = _dataDir,
             ["KubeHa:Ssh:ConnectTimeout"] = "00:00:10",
+            ["KubeHa:Ssh:CheckTimeout"] = "00:00:30",
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
@@ -231,6 +232,31 @@ public sealed class HostCheckServiceTests(SshdFixture fixture) : IAsyncLifetime
         Assert.Contains("RFC 1123", host.CheckError, StringComparison.Ordinal);
         Assert.Contains("hostnamectl set-hostname", host.CheckError, StringComparison.Ordinal);
         Assert.Null(host.Facts);
+    }
+
+    [Fact]
+    public async Task CheckAsync_HostAcceptsTheLoginThenStalls_FailsWithTimeoutAndCanBeCheckedAgain()
+    {
+        // Every command on this host hangs after a normal login (sshd's ForceCommand; it ends on its own later).
+        await using var stalling = await fixture.StartExtraWithForceCommandAsync("sleep 120");
+        var id = await AddHostAsync("stalling-host", stalling.Port, TestUsers.KeyUser, Key(Users.Ed25519));
+
+        var check = CheckAsync(id);
+        var finished = await Task.WhenAny(check, Task.Delay(TimeSpan.FromMinutes(3)));
+        Assert.Same(check, finished);
+        await check;
+        var host = await LoadAsync(id);
+
+        Assert.Equal(HostCheckStatus.Failed, host.CheckStatus);
+        Assert.Equal(HostCheckErrorKind.Timeout, host.CheckErrorKind);
+        Assert.Contains("did not finish within 30 s", host.CheckError, StringComparison.Ordinal);
+        Assert.Contains("stopped answering", host.CheckError, StringComparison.Ordinal);
+        Assert.Null(host.Facts);
+
+        // No longer "running": the inventory lets an operator re-check it (and clear its pin) again.
+        var view = Assert.Single(await _services.GetRequiredService<HostInventory>().ListAsync(CancellationToken.None), h => h.Id == id);
+        Assert.False(view.IsBusy);
+        Assert.True((await _services.GetRequiredService<HostInventory>().TrustNewHostKeyAsync(id, CancellationToken.None)).Succeeded);
     }
 
     private async Task<int> AddHostAsync(string name, int port, string user, (CredentialKind Kind, string Secret, string? Passphrase) credential)

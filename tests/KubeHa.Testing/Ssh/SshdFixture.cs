@@ -24,6 +24,10 @@ public sealed class SshdFixture : IAsyncLifetime
     public Task<SshdHost> StartExtraAsync(string hostname, CancellationToken cancellationToken = default) =>
         SshdHost.StartAsync(Users, hostname, cancellationToken);
 
+    /// <summary>Another sshd whose logins all run <paramref name="forceCommand"/> (sshd's ForceCommand); the caller disposes it.</summary>
+    public Task<SshdHost> StartExtraWithForceCommandAsync(string forceCommand, CancellationToken cancellationToken = default) =>
+        SshdHost.StartAsync(Users, hostname: null, forceCommand, cancellationToken);
+
     public async Task InitializeAsync()
     {
         _users = await TestUsers.EnsureAsync();

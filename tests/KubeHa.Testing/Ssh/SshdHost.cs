@@ -17,13 +17,15 @@ public sealed class SshdHost : IAsyncDisposable
 
     private readonly string _dir;
     private readonly string? _hostname;
+    private readonly string? _forceCommand;
     private readonly StringBuilder _log = new();
     private Process? _process;
 
-    private SshdHost(string dir, int port, string? hostname)
+    private SshdHost(string dir, int port, string? hostname, string? forceCommand)
     {
         _dir = dir;
         _hostname = hostname;
+        _forceCommand = forceCommand;
         Port = port;
     }
 
@@ -60,7 +62,14 @@ public sealed class SshdHost : IAsyncDisposable
     /// Starts an sshd in its own UTS namespace whose kernel hostname is <paramref name="hostname"/> (any bytes the
     /// kernel accepts, up to 64): what a host whose root set a hostile hostname reports to every command.
     /// </summary>
-    public static async Task<SshdHost> StartAsync(TestUsers users, string? hostname, CancellationToken cancellationToken = default)
+    public static Task<SshdHost> StartAsync(TestUsers users, string? hostname, CancellationToken cancellationToken = default) =>
+        StartAsync(users, hostname, forceCommand: null, cancellationToken);
+
+    /// <summary>
+    /// Starts an sshd that runs <paramref name="forceCommand"/> (sshd's ForceCommand) instead of whatever a client asks
+    /// for, after a normal login: e.g. <c>sleep 3600</c> is a host that accepts the login, then never answers.
+    /// </summary>
+    public static async Task<SshdHost> StartAsync(TestUsers users, string? hostname, string? forceCommand, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(Sshd))
         {
@@ -83,7 +92,7 @@ public sealed class SshdHost : IAsyncDisposable
             FileModes.Set(path, "644");
         }
 
-        var host = new SshdHost(dir, FreePort(), hostname);
+        var host = new SshdHost(dir, FreePort(), hostname, forceCommand);
         try
         {
             await host.StartProcessAsync(cancellationToken);
@@ -157,6 +166,7 @@ public sealed class SshdHost : IAsyncDisposable
             LoginGraceTime 60
             LogLevel VERBOSE
             Subsystem sftp internal-sftp
+            {(_forceCommand is null ? string.Empty : "ForceCommand " + _forceCommand)}
 
             """, cancellationToken);
 
