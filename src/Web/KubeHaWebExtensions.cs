@@ -1,6 +1,7 @@
 using Hangfire;
 using KubeHa.Agent;
 using KubeHa.Web.Api;
+using KubeHa.Web.Application;
 using KubeHa.Web.Components;
 using KubeHa.Web.Hubs;
 using KubeHa.Web.Identity;
@@ -26,6 +27,7 @@ public static class KubeHaWebExtensions
         builder.Services.AddKubeHaIdentity();
         builder.Services.AddKubeHaForwardedHeaders();
         builder.Services.AddKubeHaSignInRateLimit();
+        builder.Services.AddKubeHaApplication();
         builder.Services.AddKubeHaApi();
         builder.Services.AddKubeHaHubs();
 

@@ -151,7 +151,7 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
     /// </summary>
     /// <param name="clusterId">The cluster.</param>
     /// <param name="planKey">A key of <see cref="PlanCatalog"/>.</param>
-    /// <param name="targetHostIds">Reset only: the hosts to remove; null for all.</param>
+    /// <param name="targetHostIds">The hosts concerned (reset: those to remove); null for all; refused when empty or not all members.</param>
     /// <param name="user">Who started it (recorded on the run).</param>
     /// <param name="cancellationToken">Cancels the request, not the run.</param>
     public async Task<RunCommandResult> StartRunAsync(int clusterId, string planKey, IReadOnlyCollection<int>? targetHostIds, string? user, CancellationToken cancellationToken)
@@ -176,6 +176,11 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
                 {
                     return new(RunCommandOutcome.Conflict, ActiveRunId: active,
                         Message: $"Run {active} of cluster '{cluster.Name}' is in progress: wait for it to finish or cancel it first.");
+                }
+
+                if (targetHostIds is not null && await CheckTargetsAsync(db, cluster, planKey, targetHostIds, cancellationToken) is { } refusal)
+                {
+                    return new(RunCommandOutcome.Invalid, Message: refusal, Field: "hostIds");
                 }
             }
 
@@ -298,6 +303,34 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
         var spec = ClusterSpecValidator.Validate(draft.Spec, members);
         errors.AddRange(spec.Errors);
         return (errors, spec.Warnings.ToList(), members);
+    }
+
+    /// <summary>
+    /// Why a run's target list is refused, or null: an empty list would start a run that does nothing and "succeeds";
+    /// a host that is not a member would be silently skipped by every step; create always concerns every member.
+    /// </summary>
+    private static async Task<string?> CheckTargetsAsync(KubeHaDbContext db, Cluster cluster, string planKey, IReadOnlyCollection<int> targetHostIds, CancellationToken cancellationToken)
+    {
+        if (planKey == PlanCatalog.Create)
+        {
+            return "A create run concerns every member of the cluster: leave hostIds out.";
+        }
+
+        if (targetHostIds.Count == 0)
+        {
+            return $"Name at least one host of cluster '{cluster.Name}' (or leave hostIds out for every member): an empty list would do nothing.";
+        }
+
+        var members = await db.ClusterNodes.AsNoTracking().Where(n => n.ClusterId == cluster.Id).Select(n => n.HostId).Distinct().ToListAsync(cancellationToken);
+        var foreign = targetHostIds.Distinct().Where(id => !members.Contains(id)).Order().ToList();
+        if (foreign.Count == 0)
+        {
+            return null;
+        }
+
+        var names = await db.Hosts.AsNoTracking().Where(h => foreign.Contains(h.Id)).ToDictionaryAsync(h => h.Id, h => h.Name, cancellationToken);
+        var listed = string.Join(", ", foreign.Select(id => names.TryGetValue(id, out var name) ? $"{id} ({name})" : $"{id} (not in the inventory)"));
+        return $"{(foreign.Count == 1 ? "Host" : "Hosts")} {listed} {(foreign.Count == 1 ? "is" : "are")} not a member of cluster '{cluster.Name}': add {(foreign.Count == 1 ? "it" : "them")} to the cluster first.";
     }
 
     private static IQueryable<RunSummary> RunsOf(KubeHaDbContext db, int clusterId) =>

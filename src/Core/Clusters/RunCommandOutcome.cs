@@ -14,4 +14,7 @@ public enum RunCommandOutcome
 
     /// <summary>The run is in a state that does not allow it, e.g. resuming a succeeded run (409); the message says why.</summary>
     InvalidState = 3,
+
+    /// <summary>The request names something wrong (an empty or foreign host list) (400); <see cref="RunCommandResult.Field"/> names the field.</summary>
+    Invalid = 4,
 }

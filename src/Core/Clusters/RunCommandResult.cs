@@ -5,7 +5,8 @@ namespace KubeHa.Core.Clusters;
 /// <param name="RunId">The run concerned (the new one on start).</param>
 /// <param name="ActiveRunId">On <see cref="RunCommandOutcome.Conflict"/>: the run that holds the cluster.</param>
 /// <param name="Message">An operator-facing sentence when not accepted.</param>
-public sealed record RunCommandResult(RunCommandOutcome Outcome, long? RunId = null, long? ActiveRunId = null, string? Message = null)
+/// <param name="Field">On <see cref="RunCommandOutcome.Invalid"/>: the request field at fault ("hostIds").</param>
+public sealed record RunCommandResult(RunCommandOutcome Outcome, long? RunId = null, long? ActiveRunId = null, string? Message = null, string? Field = null)
 {
     public bool Accepted => Outcome == RunCommandOutcome.Accepted;
 }

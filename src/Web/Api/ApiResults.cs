@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KubeHa.Core.Inventory;
+using KubeHa.Web.Application;
 
 namespace KubeHa.Web.Api;
 
@@ -17,6 +18,18 @@ public static class ApiResults
         => result.FieldErrors.Count > 0
             ? Invalid(result.FieldErrors)
             : Conflict("The change was refused", result.Error ?? "The change was refused.");
+
+    /// <summary>A command that was not done, as problem details: 400 per field, 403, 404, 409 (with the active run when busy).</summary>
+    public static IResult Refusal<T>(CommandResult<T> result) => result.Outcome switch
+    {
+        CommandOutcome.Invalid => TypedResults.ValidationProblem(result.Errors ?? new Dictionary<string, string[]>(), title: result.Title ?? "Some fields are invalid"),
+        CommandOutcome.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: result.Title, detail: result.Message),
+        CommandOutcome.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: result.Title, detail: result.Message),
+        CommandOutcome.Busy => TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict, title: result.Title, detail: result.Message,
+            extensions: new Dictionary<string, object?> { ["activeRunId"] = result.ActiveRunId }),
+        _ => Conflict(result.Title ?? "Refused", result.Message ?? "Refused."),
+    };
 
     public static IResult NotFound(string what, object id)
         => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No such {what}", detail: $"There is no {what} with id {id}.");

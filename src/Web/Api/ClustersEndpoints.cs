@@ -1,9 +1,8 @@
 using System.Text;
-using KubeHa.Core.Audit;
 using KubeHa.Core.Clusters;
 using KubeHa.Core.Clusters.Health;
 using KubeHa.Core.Kubernetes;
-using KubeHa.Web.Audit;
+using KubeHa.Web.Application;
 using KubeHa.Web.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -57,54 +56,34 @@ public static class ClustersEndpoints
             : ApiResults.NotFound("cluster", id);
 
     private static async Task<IResult> CreateAsync(
-        CreateClusterRequest request, ClusterCatalog catalog, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+        CreateClusterRequest request, ClusterCommands commands, ClusterCatalog catalog, HttpContext http, CancellationToken cancellationToken)
     {
-        var created = await catalog.CreateAsync(request.ToDraft(), cancellationToken);
+        var created = await commands.CreateClusterAsync(CommandActor.From(http), request.ToDraft(), cancellationToken);
         if (!created.Succeeded)
         {
-            return TypedResults.ValidationProblem(created.ErrorsByField, title: "The cluster spec is invalid");
+            return ApiResults.Refusal(created);
         }
 
-        var cluster = (await catalog.GetAsync(created.ClusterId!.Value, cancellationToken))!;
-        await audit.RecordAsync(http, AuditActions.ClusterCreated, Target(cluster.Summary), $"{cluster.Summary.ControlPlanes} control planes, {cluster.Summary.Workers} workers");
+        var cluster = (await catalog.GetAsync(created.Value!.ClusterId!.Value, cancellationToken))!;
         return TypedResults.Created($"/api/v1/clusters/{cluster.Summary.Id}", cluster);
     }
 
-    private static async Task<IResult> DeleteAsync(int id, ClusterCatalog catalog, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(int id, ClusterCommands commands, HttpContext http, CancellationToken cancellationToken)
     {
-        if (await catalog.GetAsync(id, cancellationToken) is not { } cluster)
-        {
-            return ApiResults.NotFound("cluster", id);
-        }
-
-        var result = await catalog.DeleteAsync(id, cancellationToken);
-        if (!result.Succeeded)
-        {
-            return ApiResults.Conflict("The cluster cannot be deleted now", result.Error!);
-        }
-
-        await audit.RecordAsync(http, AuditActions.ClusterDeleted, Target(cluster.Summary));
-        return TypedResults.NoContent();
+        var deleted = await commands.DeleteClusterAsync(CommandActor.From(http), id, cancellationToken);
+        return deleted.Succeeded ? TypedResults.NoContent() : ApiResults.Refusal(deleted);
     }
 
-    private static async Task<IResult> KubeconfigAsync(int id, KubeconfigReader kubeconfigs, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> KubeconfigAsync(int id, ClusterCommands commands, HttpContext http, CancellationToken cancellationToken)
     {
-        if (await kubeconfigs.ReadAsync(id, cancellationToken) is not { } stored)
+        var read = await commands.ReadKubeconfigAsync(CommandActor.From(http), id, cancellationToken);
+        if (!read.Succeeded)
         {
-            return ApiResults.NotFound("cluster", id);
+            return ApiResults.Refusal(read);
         }
 
-        if (stored.Content is null)
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "No kubeconfig yet",
-                detail: $"Cluster '{stored.ClusterName}' has no admin kubeconfig yet: it is stored when a create run reaches the fetch-kubeconfig step.");
-        }
-
-        await audit.RecordAsync(http, AuditActions.KubeconfigDownloaded, $"cluster '{stored.ClusterName}' (#{id})");
         http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.File(Encoding.UTF8.GetBytes(stored.Content), "application/yaml", $"{stored.ClusterName}.kubeconfig");
+        return TypedResults.File(Encoding.UTF8.GetBytes(read.Value!.Content!), "application/yaml", $"{read.Value.ClusterName}.kubeconfig");
     }
 
     private static async Task<IResult> NodesAsync(int id, IClusterHealthFeed health, CancellationToken cancellationToken)
@@ -122,5 +101,4 @@ public static class ClustersEndpoints
             ? TypedResults.Ok(snapshot.Etcd)
             : ApiResults.NotFound("cluster", id);
 
-    private static string Target(ClusterSummary cluster) => $"cluster '{cluster.Name}' (#{cluster.Id})";
 }

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using KubeHa.Core.Audit;
-using KubeHa.Core.Clusters;
 using KubeHa.Core.Runs;
-using KubeHa.Web.Audit;
+using KubeHa.Web.Application;
 using KubeHa.Web.Identity;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -49,18 +47,8 @@ public static class RunsEndpoints
     }
 
     private static async Task<IResult> StartAsync(
-        int id, StartRunRequest request, ClusterCatalog catalog, RunReader reader, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
-    {
-        if (request.Plan is not ("create" or "add-nodes" or "reset"))
-        {
-            return ApiResults.Invalid(new Dictionary<string, string> { ["plan"] = "Use \"create\", \"add-nodes\" or \"reset\"." });
-        }
-
-        var result = await catalog.StartRunAsync(id, request.Plan, request.HostIds, AuditActor.Name(http.User), cancellationToken);
-        var cluster = (await catalog.GetAsync(id, cancellationToken))?.Summary.Name;
-        await AuditAsync(audit, http, AuditActions.RunStarted, result, $"cluster '{cluster}' (#{id})", $"plan {request.Plan}");
-        return await AnswerAsync(result, "cluster", id, reader, cancellationToken);
-    }
+        int id, StartRunRequest request, ClusterCommands commands, RunReader reader, HttpContext http, CancellationToken cancellationToken)
+        => await AnswerAsync(await commands.StartRunAsync(CommandActor.From(http), id, request.Plan, request.HostIds, cancellationToken), reader, cancellationToken);
 
     private static async Task<IResult> GetAsync(long id, RunReader reader, CancellationToken cancellationToken)
         => await reader.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(run) : ApiResults.NotFound("run", id);
@@ -80,51 +68,24 @@ public static class RunsEndpoints
         return new RunLogStream(snapshot, after ?? 0, follow == true, reader, events, json.Value.SerializerOptions);
     }
 
-    private static async Task<IResult> ResumeAsync(long id, ClusterCatalog catalog, RunReader reader, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
-    {
-        var result = await catalog.ResumeRunAsync(id, cancellationToken);
-        await AuditAsync(audit, http, AuditActions.RunResumed, result, $"run #{id}", null);
-        return await AnswerAsync(result, "run", id, reader, cancellationToken);
-    }
+    private static async Task<IResult> ResumeAsync(long id, ClusterCommands commands, RunReader reader, HttpContext http, CancellationToken cancellationToken)
+        => await AnswerAsync(await commands.ResumeRunAsync(CommandActor.From(http), id, cancellationToken), reader, cancellationToken);
 
-    private static async Task<IResult> CancelAsync(long id, ClusterCatalog catalog, RunReader reader, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
-    {
-        var result = await catalog.CancelRunAsync(id, cancellationToken);
-        await AuditAsync(audit, http, AuditActions.RunCancelled, result, $"run #{id}", null);
-        return await AnswerAsync(result, "run", id, reader, cancellationToken);
-    }
+    private static async Task<IResult> CancelAsync(long id, ClusterCommands commands, RunReader reader, HttpContext http, CancellationToken cancellationToken)
+        => await AnswerAsync(await commands.CancelRunAsync(CommandActor.From(http), id, cancellationToken), reader, cancellationToken);
 
-    private static async Task AuditAsync(AuditLog audit, HttpContext http, string action, RunCommandResult result, string target, string? detail)
+    /// <summary>202 with the run as <c>GET /runs/{id}</c> returns it, or the refusal.</summary>
+    internal static async Task<IResult> AnswerAsync(CommandResult<long> result, RunReader reader, CancellationToken cancellationToken)
     {
-        if (result.Outcome == RunCommandOutcome.NotFound)
+        if (!result.Succeeded)
         {
-            return;
+            return ApiResults.Refusal(result);
         }
 
-        var what = result.RunId is { } runId && !target.StartsWith("run", StringComparison.Ordinal) ? $"run #{runId} of {target}" : target;
-        await audit.RecordAsync(http, action, what, result.Accepted ? detail : result.Message, result.Accepted);
-    }
-
-    private static async Task<IResult> AnswerAsync(RunCommandResult result, string what, long id, RunReader reader, CancellationToken cancellationToken)
-    {
-        switch (result.Outcome)
-        {
-            case RunCommandOutcome.Accepted:
-                var run = await reader.GetAsync(result.RunId!.Value, cancellationToken);
-                return TypedResults.Accepted($"/api/v1/runs/{result.RunId}", run);
-            case RunCommandOutcome.NotFound:
-                return ApiResults.NotFound(what, id);
-            case RunCommandOutcome.Conflict:
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status409Conflict,
-                    title: "Another run of this cluster is active",
-                    detail: result.Message,
-                    extensions: new Dictionary<string, object?> { ["activeRunId"] = result.ActiveRunId });
-            default:
-                return ApiResults.Conflict("The run is not in a state that allows this", result.Message ?? "Not possible in the run's current state.");
-        }
+        var run = await reader.GetAsync(result.Value, cancellationToken);
+        return TypedResults.Accepted($"/api/v1/runs/{result.Value}", run);
     }
 }
 
-/// <summary>Which plan to run: "create", "add-nodes" or "reset"; <see cref="HostIds"/> limits a reset to those hosts.</summary>
+/// <summary>Which plan to run: "create", "add-nodes" or "reset"; <see cref="HostIds"/> limits it to those members (never empty).</summary>
 public sealed record StartRunRequest(string? Plan, IReadOnlyList<int>? HostIds);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using KubeHa.Core.Audit;
+using KubeHa.Web.Application;
 using KubeHa.Web.Audit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -13,6 +14,9 @@ namespace KubeHa.Web.Identity;
 public sealed class CircuitUser(AuthenticationStateProvider authentication, IAuthorizationService authorization, AuditLog audit)
 {
     public async Task<ClaimsPrincipal> PrincipalAsync() => (await authentication.GetAuthenticationStateAsync()).User;
+
+    /// <summary>The user as <see cref="ClusterCommands"/> takes it (checked and audited there).</summary>
+    public async Task<CommandActor> ActorAsync() => CommandActor.Browser(await PrincipalAsync());
 
     /// <summary>True when the user satisfies the <see cref="KubeHaPolicies"/> policy.</summary>
     public async Task<bool> MayAsync(string policy) => (await authorization.AuthorizeAsync(await PrincipalAsync(), policy)).Succeeded;

@@ -67,6 +67,39 @@ public sealed class ClustersAndRunsApiTests : IDisposable
         Assert.All(_bodies, b => Assert.DoesNotContain(Password, b, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task StartRun_EmptyOrForeignHostList_Refused400AndNoRunQueued()
+    {
+        var client = await _app.AdminClientAsync();
+        var credential = await PostAsync(client, "/api/v1/credentials", new { name = "ops", kind = "password", password = Password }, HttpStatusCode.Created);
+        var hostIds = new List<int>();
+        foreach (var name in new[] { "cp1", "lb1", "stray" })
+        {
+            var host = await PostAsync(client, "/api/v1/hosts", new { name, address = $"10.77.4.{hostIds.Count + 1}", port = 22, username = "kubeha", credentialId = credential.GetProperty("id").GetInt32() }, HttpStatusCode.Created);
+            hostIds.Add(host.GetProperty("id").GetInt32());
+        }
+
+        var cluster = await PostAsync(client, "/api/v1/clusters", new
+        {
+            name = "small",
+            spec = new { loadBalancerMode = "dedicated-haproxy" },
+            hosts = new object[] { new { hostId = hostIds[0], roles = new[] { "control-plane" } }, new { hostId = hostIds[1], roles = new[] { "load-balancer" } } },
+        }, HttpStatusCode.Created);
+        var clusterId = cluster.GetProperty("summary").GetProperty("id").GetInt32();
+
+        var empty = await PostAsync(client, $"/api/v1/clusters/{clusterId}/runs", new { plan = "reset", hostIds = Array.Empty<int>() }, HttpStatusCode.BadRequest);
+        Assert.Contains("at least one host", empty.GetProperty("errors").GetProperty("hostIds")[0].GetString(), StringComparison.Ordinal);
+
+        var foreign = await PostAsync(client, $"/api/v1/clusters/{clusterId}/runs", new { plan = "add-nodes", hostIds = new[] { hostIds[2] } }, HttpStatusCode.BadRequest);
+        Assert.Contains($"{hostIds[2]} (stray) is not a member of cluster 'small'", foreign.GetProperty("errors").GetProperty("hostIds")[0].GetString(), StringComparison.Ordinal);
+
+        var details = await GetAsync(client, $"/api/v1/clusters/{clusterId}");
+        Assert.Equal(0, details.GetProperty("runs").GetArrayLength());
+
+        // A member is accepted: the same request with the cluster's own host queues the reset.
+        await PostAsync(client, $"/api/v1/clusters/{clusterId}/runs", new { plan = "reset", hostIds = new[] { hostIds[0] } }, HttpStatusCode.Accepted);
+    }
+
     private async Task<JsonElement> PostAsync(HttpClient client, string url, object body, HttpStatusCode expected)
     {
         using var response = await client.PostAsJsonAsync(url, body);

@@ -1,3 +1,4 @@
+using KubeHa.Web.Application;
 using KubeHa.Web.Identity;
 using KubeHa.Agent;
 using Bunit;
@@ -38,6 +39,7 @@ internal sealed class ClusterPagesTestContext : IAsyncDisposable
         ctx.Services.AddMudServices();
         ctx.AddAuthorization().SetAuthorized("operator").SetRoles("Operator").SetPolicies(KubeHaPolicies.Viewer, KubeHaPolicies.Operator);
         ctx.Services.AddScoped<CircuitUser>();
+        ctx.Services.AddKubeHaApplication();
         configure?.Invoke(ctx.Services);
         await ctx.Services.InitializeKubeHaDatabaseAsync();
         return context;
