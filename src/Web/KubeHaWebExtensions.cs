@@ -48,6 +48,9 @@ public static class KubeHaWebExtensions
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler(ErrorEndpoint.Path, createScopeForErrors: true);
+
+            // Strict-Transport-Security on HTTPS responses, including those a trusted TLS proxy forwarded.
+            app.UseHsts();
         }
 
         app.UseKubeHaSecurityHeaders();

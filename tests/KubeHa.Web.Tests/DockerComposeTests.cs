@@ -65,11 +65,35 @@ public class DockerComposeTests
         Assert.Contains("healthcheck:", config, StringComparison.Ordinal);
         Assert.Contains("/healthz", config, StringComparison.Ordinal);
         Assert.Contains("kubeha-data:/data", config, StringComparison.Ordinal);
-        Assert.Contains("target: 8080", config, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1:8080:8080/tcp", config, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(root, "src", "Web", "Dockerfile")));
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string args, string cwd, bool secrets = true)
+    [Fact]
+    public async Task ComposeFile_WebPort_LoopbackUnlessToldAndProxyTrustPassedOn()
+    {
+        var root = RepositoryPaths.Root;
+        var file = Path.Combine(root, "docker-compose.yml");
+
+        var byDefault = await RunAsync("docker-compose", $"-f {file} config", root);
+        var published = await RunAsync("docker-compose", $"-f {file} config", root, environment: new()
+        {
+            ["KUBEHA_BIND"] = "0.0.0.0",
+            ["KUBEHA_PORT"] = "8443",
+            ["KUBEHA_TRUSTED_PROXY_NETWORK"] = "172.18.0.0/16",
+        });
+
+        // Plain HTTP is published on loopback only, so nothing outside the machine reaches it without a TLS proxy.
+        Assert.Equal(0, byDefault.ExitCode);
+        Assert.Contains("127.0.0.1:8080:8080/tcp", byDefault.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.0.0.0:", byDefault.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("- published: 8080", byDefault.Output, StringComparison.Ordinal); // all interfaces
+        Assert.Equal(0, published.ExitCode);
+        Assert.Contains("0.0.0.0:8443:8080/tcp", published.Output, StringComparison.Ordinal);
+        Assert.Contains("KubeHa__Proxy__KnownNetworks__0: 172.18.0.0/16", published.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string args, string cwd, bool secrets = true, Dictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(file, args)
         {
@@ -87,6 +111,11 @@ public class DockerComposeTests
             {
                 psi.Environment.Remove(name);
             }
+        }
+
+        foreach (var (name, value) in environment ?? [])
+        {
+            psi.Environment[name] = value;
         }
 
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"{file} did not start");

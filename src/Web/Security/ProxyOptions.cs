@@ -19,12 +19,12 @@ public sealed class ProxyOptions
     public List<string> KnownNetworks { get; set; } = [];
 
     /// <summary>True when at least one proxy or network is trusted (forwarded headers are read only then).</summary>
-    public bool Enabled => KnownProxies.Count > 0 || KnownNetworks.Count > 0;
+    public bool Enabled => Given(KnownProxies).Any() || Given(KnownNetworks).Any();
 
     /// <summary>The messages for every invalid entry; empty when all are valid.</summary>
     public IEnumerable<string> Errors()
     {
-        foreach (var proxy in KnownProxies)
+        foreach (var proxy in Given(KnownProxies))
         {
             if (!TryParseAddress(proxy, out _))
             {
@@ -32,7 +32,7 @@ public sealed class ProxyOptions
             }
         }
 
-        foreach (var network in KnownNetworks)
+        foreach (var network in Given(KnownNetworks))
         {
             if (!TryParseNetwork(network, out _))
             {
@@ -42,10 +42,13 @@ public sealed class ProxyOptions
     }
 
     public IEnumerable<IPAddress> ProxyAddresses()
-        => KnownProxies.Select(p => TryParseAddress(p, out var ip) ? ip : throw new InvalidOperationException(p));
+        => Given(KnownProxies).Select(p => TryParseAddress(p, out var ip) ? ip : throw new InvalidOperationException(p));
 
     public IEnumerable<IPNetwork> Networks()
-        => KnownNetworks.Select(n => TryParseNetwork(n, out var net) ? net : throw new InvalidOperationException(n));
+        => Given(KnownNetworks).Select(n => TryParseNetwork(n, out var net) ? net : throw new InvalidOperationException(n));
+
+    // Blank entries are not given (compose passes an unset variable as an empty string).
+    private static IEnumerable<string> Given(IEnumerable<string> entries) => entries.Where(e => !string.IsNullOrWhiteSpace(e));
 
     private static bool TryParseAddress(string? value, out IPAddress address)
     {

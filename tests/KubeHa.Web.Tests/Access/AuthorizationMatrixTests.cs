@@ -69,6 +69,7 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["GET /api/v1/hosts/"] = Need.Viewer,
         ["GET /api/v1/hosts/{id:int}"] = Need.Viewer,
         ["POST /api/v1/hosts/"] = Need.Operator,
+        ["POST /api/v1/hosts/import"] = Need.Operator,
         ["DELETE /api/v1/hosts/{id:int}"] = Need.Operator,
         ["POST /api/v1/hosts/{id:int}/check"] = Need.Operator,
         ["POST /api/v1/hosts/{id:int}/host-key/approve"] = Need.Operator,

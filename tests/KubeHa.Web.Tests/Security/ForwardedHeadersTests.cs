@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KubeHa.Web.Tests.Security;
 
 /// <summary>
-/// Behind a reverse proxy the sign-in limiter and the audit see the client named in X-Forwarded-For, but only when
-/// the request comes from a configured proxy; anyone else's X-Forwarded-For is ignored.
+/// Behind a reverse proxy the sign-in limiter and the audit see the client named in X-Forwarded-For, and HTTPS named
+/// in X-Forwarded-Proto gives Secure cookies and HSTS, but only when the request comes from a configured proxy;
+/// anyone else's forwarded headers are ignored.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class ForwardedHeadersTests : IDisposable
@@ -64,6 +65,27 @@ public sealed class ForwardedHeadersTests : IDisposable
         Assert.All(audit.Where(e => e.Action == AuditActions.SignInFailed), e => Assert.Equal("198.51.100.1", e.RemoteAddress));
     }
 
+    [Fact]
+    public async Task HttpsAtKnownProxy_SecureCookieAndHsts()
+    {
+        using var response = await SignInAsAdminAsync(forwardedProto: "https");
+
+        Assert.Contains("secure", AuthCookie(response), StringComparison.OrdinalIgnoreCase);
+        Assert.True(response.Headers.TryGetValues("Strict-Transport-Security", out var hsts), "no HSTS header");
+        Assert.Contains("max-age=", Assert.Single(hsts), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HttpsClaimedByUnknownAddress_NoSecureCookieNoHsts()
+    {
+        _connectionFrom = IPAddress.Parse("198.51.100.1");
+
+        using var response = await SignInAsAdminAsync(forwardedProto: "https");
+
+        Assert.DoesNotContain("secure", AuthCookie(response), StringComparison.OrdinalIgnoreCase);
+        Assert.False(response.Headers.Contains("Strict-Transport-Security"));
+    }
+
     [Theory]
     [InlineData("KubeHa:Proxy:KnownProxies:0", "10.0.0.1%eth0")]
     [InlineData("KubeHa:Proxy:KnownProxies:0", "proxy.example")]
@@ -77,6 +99,16 @@ public sealed class ForwardedHeadersTests : IDisposable
         Assert.Contains(value, error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Start_BlankProxySettings_StartsTrustingNobody()
+    {
+        // docker-compose passes an unset KUBEHA_TRUSTED_PROXY as an empty string.
+        using var app = new KubeHaAppFactory(null, settings: new Dictionary<string, string?> { ["KubeHa:Proxy:KnownProxies:0"] = "", ["KubeHa:Proxy:KnownNetworks:0"] = " " });
+
+        Assert.NotNull(app.Server);
+        Assert.False(app.Service<Microsoft.Extensions.Options.IOptions<KubeHa.Web.Security.ProxyOptions>>().Value.Enabled);
+    }
+
     private async Task<HttpStatusCode> SignInFromAsync(string client)
     {
         using var http = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
@@ -84,6 +116,19 @@ public sealed class ForwardedHeadersTests : IDisposable
         using var response = await SignIn.PostAsync(http, "nobody", "wrong-password");
         return response.StatusCode;
     }
+
+    private async Task<HttpResponseMessage> SignInAsAdminAsync(string forwardedProto)
+    {
+        using var http = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://kubeha.example") });
+        http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.9");
+        http.DefaultRequestHeaders.Add("X-Forwarded-Proto", forwardedProto);
+        var response = await SignIn.PostAsync(http, "admin", KubeHaAppFactory.AdminPassword);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response;
+    }
+
+    private static string AuthCookie(HttpResponseMessage response)
+        => Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("kubeha.auth", StringComparison.Ordinal));
 
     /// <summary>Sets the connection's remote address, as a TCP connection from that address would.</summary>
     private sealed class ConnectionFrom(Func<IPAddress> address) : IStartupFilter
