@@ -121,7 +121,7 @@ public sealed class HostsPageValidationTests : IAsyncLifetime
         page.WaitForAssertion(() => Assert.All(page.FindAll("[data-testid=host-status]"), s => Assert.Equal("Queued", s.GetAttribute("data-status"))));
         Assert.Empty(page.FindAll("[data-testid=host-details]"));
         page.FindAll("button[data-testid=host-expand]")[0].Click();
-        Assert.Single(page.FindAll("[data-testid=host-details]"));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=host-details]")));
     }
 
     private IRenderedComponent<Bunit.Rendering.ContainerFragment> RenderProviders() => _ctx.Render(builder =>
