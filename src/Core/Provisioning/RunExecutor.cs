@@ -66,7 +66,7 @@ public sealed partial class RunExecutor(
             log.Write(null, null, LogStream.System, $"{plan.Title}: attempt {run.Attempt}, {context.Members.Count} host(s)");
             for (var ordinal = 0; ordinal < plan.Steps.Count; ordinal++)
             {
-                await RunStepAsync(run, ordinal, plan.Steps[ordinal], context, pool, cts.Token);
+                await RunStepAsync(run, ordinal, plan.Steps[ordinal], context, pool, lostOwnership, cts.Token);
             }
 
             status = RunStatus.Succeeded;
@@ -148,7 +148,7 @@ public sealed partial class RunExecutor(
         return context;
     }
 
-    private async Task RunStepAsync(Run run, int ordinal, Step step, PlanContext context, HostSessionPool pool, CancellationToken cancellationToken)
+    private async Task RunStepAsync(Run run, int ordinal, Step step, PlanContext context, HostSessionPool pool, StrongBox<bool> lostOwnership, CancellationToken cancellationToken)
     {
         var recorded = run.Steps.Single(s => s.Ordinal == ordinal);
         if (recorded.Status is StepStatus.Succeeded or StepStatus.Skipped && !step.RepeatsOnResume)
@@ -174,7 +174,8 @@ public sealed partial class RunExecutor(
         {
             await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = stop.Token }, async (host, _) =>
             {
-                var failure = await RunHostStepAsync(run.Id, ordinal, step, context, pool, host, cancellationToken);
+                done.TryGetValue(host.HostId, out var previous);
+                var failure = await RunHostStepAsync(run.Id, ordinal, step, context, pool, host, previous, lostOwnership, cancellationToken);
                 if (failure is not null)
                 {
                     lock (failures)
@@ -190,7 +191,7 @@ public sealed partial class RunExecutor(
         {
             // A host failed: hosts not started yet are left Pending.
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!lostOwnership.Value)
         {
             using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await ledger.SetStepStatusAsync(run.Id, ordinal, step.Key, StepStatus.Cancelled, bounded.Token);
@@ -206,10 +207,29 @@ public sealed partial class RunExecutor(
         await ledger.SetStepStatusAsync(run.Id, ordinal, step.Key, StepStatus.Succeeded, cancellationToken);
     }
 
+    /// <summary>
+    /// Runs one step on one host. A step that <see cref="Step.MarksCompletion"/> (kubeadm init, join) is done only when
+    /// its marker is on the host: without it, a host an earlier attempt started (killed mid-init, or the connection
+    /// broke mid-join) is repaired first (the step's clean-up: kubeadm reset), then the step runs again. The files
+    /// kubeadm leaves cannot tell half-done from done, so facts alone never skip such a host then.
+    /// </summary>
+    /// <param name="previous">What an earlier attempt of this run recorded for this host-step (Running, Cancelled, Failed), or null.</param>
     /// <returns>Null on success or skip; the error (host, command, last lines) on failure.</returns>
-    private async Task<string?> RunHostStepAsync(long runId, int ordinal, Step step, PlanContext context, HostSessionPool pool, ClusterMember host, CancellationToken cancellationToken)
+    private async Task<string?> RunHostStepAsync(long runId, int ordinal, Step step, PlanContext context, HostSessionPool pool, ClusterMember host, StepStatus? previous, StrongBox<bool> lostOwnership, CancellationToken cancellationToken)
     {
-        if (!step.ShouldRun(context, host))
+        var repair = false;
+        if (step.MarksCompletion && context.HasCompleted(host, step.Key))
+        {
+            await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Succeeded, 0, null, cancellationToken);
+            pool.Note(host, context, "already done (completion marker on the host)");
+            return null;
+        }
+
+        if (step.MarksCompletion && previous is not null)
+        {
+            repair = true; // started by an earlier attempt and not marked done: half-done, whatever its files say
+        }
+        else if (!step.ShouldRun(context, host))
         {
             await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Skipped, null, "Already done (facts).", cancellationToken);
             return null;
@@ -226,13 +246,41 @@ public sealed partial class RunExecutor(
             try
             {
                 session = await pool.GetAsync(host, context, budget.Token);
+                if (repair)
+                {
+                    if (retry > 0 && (await session.TryRunAsync(StepMarkers.Exists(context.ClusterId, step.Key), budget.Token)).Succeeded)
+                    {
+                        // The broken connection hid a success: the marker was written.
+                        session.Note("already done (completion marker on the host)");
+                        await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Succeeded, 0, null, cancellationToken);
+                        return null;
+                    }
+
+                    session.Note(previous is not null && retry == 0
+                        ? $"left unfinished by an earlier attempt ({previous.Value.ToString().ToLowerInvariant()}): cleaning up before running it again"
+                        : "the connection broke while this step ran: cleaning up before running it again");
+                    await step.CleanUpAsync(session, budget.Token);
+                    repair = false;
+                }
+
                 await step.RunAsync(session, budget.Token);
+                if (step.MarksCompletion)
+                {
+                    await session.RunAsync(StepMarkers.Write(context.ClusterId, step.Key), budget.Token);
+                }
+
                 await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Succeeded, 0, null, cancellationToken);
                 return null;
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && lostOwnership.Value)
+            {
+                // Another agent owns the run now and may be resuming on this very host: no clean-up (it would kubeadm
+                // reset under the new owner's feet), no ledger write (the rows are the new owner's).
+                throw;
+            }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                await CleanUpAsync(step, session, context);
+                await CleanUpAsync(step, session, context, lostOwnership);
                 using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Cancelled, null, "Cancelled.", bounded.Token);
                 throw;
@@ -246,6 +294,8 @@ public sealed partial class RunExecutor(
                 pool.Drop(host.HostId);
                 var delay = context.Options.RetryDelay * Math.Pow(2, retry);
                 pool.Note(host, context, $"transient SSH failure ({ex.Kind}): retrying in {delay.TotalSeconds:0.#} s");
+                // The command may have run half-way on the host: a step that marks completion is checked and cleaned up first.
+                repair = step.MarksCompletion;
                 await Task.Delay(delay, ledger.Time, cancellationToken);
                 continue;
             }
@@ -260,15 +310,20 @@ public sealed partial class RunExecutor(
             }
 
             error = pool.Mask(error);
-            await CleanUpAsync(step, session, context);
+            await CleanUpAsync(step, session, context, lostOwnership);
+            if (lostOwnership.Value)
+            {
+                return error;
+            }
+
             await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Failed, exitCode, error, CancellationToken.None);
             return error;
         }
     }
 
-    private async Task CleanUpAsync(Step step, HostSession? session, PlanContext context)
+    private static async Task CleanUpAsync(Step step, HostSession? session, PlanContext context, StrongBox<bool> lostOwnership)
     {
-        if (session is null)
+        if (session is null || lostOwnership.Value)
         {
             return;
         }
