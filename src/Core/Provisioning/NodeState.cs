@@ -49,6 +49,9 @@ public sealed record NodeState
     /// <summary>/etc/kubernetes/pki/etcd/ca.crt exists.</summary>
     public bool HasEtcdCa { get; init; }
 
+    /// <summary>Completion markers on the host (<see cref="StepMarkers.Fact"/>: "ID/KEY"), whatever cluster they belong to.</summary>
+    public IReadOnlySet<string> CompletedSteps { get; init; } = new HashSet<string>();
+
     /// <summary>"apt", "dnf" or "none".</summary>
     public string PackageManager { get; init; } = "apt";
 

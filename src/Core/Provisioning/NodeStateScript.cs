@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using KubeHa.Core.Hosts;
 using KubeHa.Core.LoadBalancing;
 using KubeHa.Core.Remote;
@@ -6,7 +7,7 @@ using KubeHa.Core.Remote;
 namespace KubeHa.Core.Provisioning;
 
 /// <summary>The POSIX sh script (run as root) whose key=value output <see cref="Parse"/> turns into a <see cref="NodeState"/>.</summary>
-public static class NodeStateScript
+public static partial class NodeStateScript
 {
     public static ShellScript Text => $$"""
         b() { if "$@" >/dev/null 2>&1; then echo 1; else echo 0; fi; }
@@ -29,12 +30,14 @@ public static class NodeStateScript
         echo "etcd_ca=$(b test -f /etc/kubernetes/pki/etcd/ca.crt)"
         if command -v apt-get >/dev/null 2>&1; then echo pkg=apt; elif command -v dnf >/dev/null 2>&1; then echo pkg=dnf; else echo pkg=none; fi
         ip -o -4 addr show 2>/dev/null | awk '{print "addr=" $2 " " $4}'
+        {{StepMarkers.ListScript}}
         """;
 
     public static NodeState Parse(string output)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var addresses = new List<InterfaceAddress>();
+        var completed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var raw in output.Split('\n'))
         {
             var line = raw.Trim();
@@ -53,6 +56,13 @@ public static class NodeStateScript
                     int.TryParse(prefix, NumberStyles.None, CultureInfo.InvariantCulture, out var bits) && bits <= 32)
                 {
                     addresses.Add(new InterfaceAddress(name, cidr));
+                }
+            }
+            else if (key == "done")
+            {
+                if (MarkerRegex().IsMatch(value))
+                {
+                    completed.Add(value);
                 }
             }
             else
@@ -84,6 +94,10 @@ public static class NodeStateScript
             HasEtcdCa = Flag("etcd_ca"),
             PackageManager = Text("pkg") ?? "none",
             Addresses = addresses,
+            CompletedSteps = completed,
         };
     }
+
+    [GeneratedRegex("^[0-9]{1,9}/[a-z0-9-]{1,64}$", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex MarkerRegex();
 }

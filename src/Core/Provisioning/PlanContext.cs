@@ -102,6 +102,10 @@ public sealed class PlanContext
 
     public bool IsRemoving(ClusterMember member) => Removing.Contains(member.HostId);
 
+    /// <summary>True when <paramref name="host"/> carries this cluster's completion marker of <paramref name="stepKey"/>.</summary>
+    public bool HasCompleted(ClusterMember host, string stepKey) =>
+        StateOf(host.HostId).CompletedSteps.Contains(StepMarkers.Fact(ClusterId, stepKey));
+
     public NodeState StateOf(int hostId) => _states.TryGetValue(hostId, out var s) ? s : NodeState.Fresh;
 
     public HostFacts? FactsOf(int hostId) => _facts.TryGetValue(hostId, out var f) ? f : null;

@@ -1,12 +1,10 @@
 using System.Runtime.CompilerServices;
 using KubeHa.Core.Clusters;
 using KubeHa.Core.Hosts;
-using KubeHa.Core.Persistence;
 using KubeHa.Core.Provisioning.Plans;
 using KubeHa.Core.Provisioning.Steps;
 using KubeHa.Core.Remote;
 using KubeHa.Core.Runs;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,18 +22,15 @@ public sealed partial class RunExecutor(
     IClusterSecretsStore secrets,
     RunCancellations cancellations,
     IOptions<ProvisioningOptions> options,
+    TimeProvider time,
     ILogger<RunExecutor> logger)
 {
-    /// <returns>False when the run could not be claimed (another run holds the cluster, or it is finished).</returns>
-    public Task<bool> ExecuteAsync(long runId, string agent, CancellationToken cancellationToken) =>
-        ExecuteAsync(runId, agent, attempt: null, cancellationToken);
-
     /// <param name="runId">The run.</param>
     /// <param name="agent">This agent's name, recorded as the run's owner.</param>
-    /// <param name="attempt">The attempt this job was enqueued for (see <see cref="RunLedger.TryClaimAsync(long, string, int?, CancellationToken)"/>); null: whatever is startable.</param>
+    /// <param name="attempt">The attempt this job was enqueued for (see <see cref="RunLedger.TryClaimAsync"/>).</param>
     /// <param name="cancellationToken">Cancelled when the agent shuts down: the run ends Interrupted (resumable), not Cancelled.</param>
     /// <returns>False when the run could not be claimed (another run holds the cluster, it is finished, or it is not at that attempt).</returns>
-    public async Task<bool> ExecuteAsync(long runId, string agent, int? attempt, CancellationToken cancellationToken)
+    public async Task<bool> ExecuteAsync(long runId, string agent, int attempt, CancellationToken cancellationToken)
     {
         if (!await ledger.TryClaimAsync(runId, agent, attempt, cancellationToken))
         {
@@ -46,17 +41,13 @@ public sealed partial class RunExecutor(
         using var cts = cancellations.Register(runId, cancellationToken);
         var status = RunStatus.Failed;
         string? error = null;
-        Run run;
-        await using (var db = await ledger.DbFactory.CreateDbContextAsync(CancellationToken.None))
-        {
-            run = await db.Runs.AsNoTracking().Include(r => r.Steps).SingleAsync(r => r.Id == runId, CancellationToken.None);
-        }
+        var run = await ledger.LoadRunAsync(runId, CancellationToken.None);
 
         var owner = new RunOwner(agent, run.Attempt);
         var lostOwnership = new StrongBox<bool>();
 
         var plan = plans.Get(run.Plan);
-        await using var log = await RunLogWriter.OpenAsync(ledger.DbFactory, ledger.Events, ledger.Time, logger, runId, CancellationToken.None);
+        await using var log = await ledger.OpenLogAsync(runId, logger, CancellationToken.None);
         var pool = new HostSessionPool(shells, log);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ClusterId"] = run.ClusterId, ["RunId"] = runId, ["Plan"] = run.Plan });
         var poll = PollControlAsync(runId, owner, lostOwnership, cts);
@@ -66,7 +57,7 @@ public sealed partial class RunExecutor(
             log.Write(null, null, LogStream.System, $"{plan.Title}: attempt {run.Attempt}, {context.Members.Count} host(s)");
             for (var ordinal = 0; ordinal < plan.Steps.Count; ordinal++)
             {
-                await RunStepAsync(run, ordinal, plan.Steps[ordinal], context, pool, cts.Token);
+                await RunStepAsync(run, ordinal, plan.Steps[ordinal], context, pool, lostOwnership, cts.Token);
             }
 
             status = RunStatus.Succeeded;
@@ -126,11 +117,7 @@ public sealed partial class RunExecutor(
 
     private async Task<PlanContext> BuildContextAsync(Run run, Plan plan, HostSessionPool pool, CancellationToken cancellationToken)
     {
-        IReadOnlyList<ClusterMember> members;
-        await using (var db = await ledger.DbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            members = await ClusterMembers.LoadAsync(db, run.ClusterId, cancellationToken);
-        }
+        var members = await ledger.LoadMembersAsync(run.ClusterId, cancellationToken);
 
         // Refused before any host is touched: a spec that validation rejects (2 stacked control planes, overlapping
         // subnets, ...) never reaches SSH, whoever queued the run.
@@ -144,11 +131,11 @@ public sealed partial class RunExecutor(
         var join = await secrets.LoadAsync(run.ClusterId, cancellationToken);
         PlanContext? context = null;
         context = new PlanContext(run.ClusterId, run.Id, run.Spec, members, removing, join, secrets,
-            (hostId, ct) => pool.GetAsync(context!.Member(hostId), context, ct), ledger.Time, options.Value);
+            (hostId, ct) => pool.GetAsync(context!.Member(hostId), context, ct), time, options.Value);
         return context;
     }
 
-    private async Task RunStepAsync(Run run, int ordinal, Step step, PlanContext context, HostSessionPool pool, CancellationToken cancellationToken)
+    private async Task RunStepAsync(Run run, int ordinal, Step step, PlanContext context, HostSessionPool pool, StrongBox<bool> lostOwnership, CancellationToken cancellationToken)
     {
         var recorded = run.Steps.Single(s => s.Ordinal == ordinal);
         if (recorded.Status is StepStatus.Succeeded or StepStatus.Skipped && !step.RepeatsOnResume)
@@ -167,14 +154,15 @@ public sealed partial class RunExecutor(
         await ledger.SetStepStatusAsync(run.Id, ordinal, step.Key, StepStatus.Running, cancellationToken);
         var done = await ledger.HostStatusesAsync(run.Id, ordinal, cancellationToken);
         var todo = hosts.Where(h => step.RepeatsOnResume || !done.TryGetValue(h.HostId, out var s) || s is not (StepStatus.Succeeded or StepStatus.Skipped)).ToList();
-        var failures = new List<string>();
+        var failures = new List<HostStepFailure>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var parallel = step.Fanout == Fanout.OneAtATime ? 1 : context.Options.MaxParallelHosts;
         try
         {
             await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = stop.Token }, async (host, _) =>
             {
-                var failure = await RunHostStepAsync(run.Id, ordinal, step, context, pool, host, cancellationToken);
+                StepStatus? previous = done.TryGetValue(host.HostId, out var earlier) ? earlier : null;
+                var failure = await RunHostStepAsync(run.Id, ordinal, step, context, pool, host, previous, lostOwnership, cancellationToken);
                 if (failure is not null)
                 {
                     lock (failures)
@@ -190,7 +178,7 @@ public sealed partial class RunExecutor(
         {
             // A host failed: hosts not started yet are left Pending.
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!lostOwnership.Value)
         {
             using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await ledger.SetStepStatusAsync(run.Id, ordinal, step.Key, StepStatus.Cancelled, bounded.Token);
@@ -200,16 +188,35 @@ public sealed partial class RunExecutor(
         if (failures.Count > 0)
         {
             await ledger.SetStepStatusAsync(run.Id, ordinal, step.Key, StepStatus.Failed, CancellationToken.None);
-            throw new RunStepException($"Step '{step.Title}' ({step.Key}) failed: {string.Join("\n", failures)}");
+            throw new RunStepException($"Step '{step.Title}' ({step.Key}) failed: {string.Join("\n", failures.Select(f => f.Error))}", failures);
         }
 
         await ledger.SetStepStatusAsync(run.Id, ordinal, step.Key, StepStatus.Succeeded, cancellationToken);
     }
 
-    /// <returns>Null on success or skip; the error (host, command, last lines) on failure.</returns>
-    private async Task<string?> RunHostStepAsync(long runId, int ordinal, Step step, PlanContext context, HostSessionPool pool, ClusterMember host, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one step on one host. A step that <see cref="Step.MarksCompletion"/> (kubeadm init, join) is done only when
+    /// its marker is on the host: without it, a host an earlier attempt started (killed mid-init, or the connection
+    /// broke mid-join) is repaired first (the step's clean-up: kubeadm reset), then the step runs again. The files
+    /// kubeadm leaves cannot tell half-done from done, so facts alone never skip such a host then.
+    /// </summary>
+    /// <param name="previous">What an earlier attempt of this run recorded for this host-step (Running, Cancelled, Failed), or null.</param>
+    /// <returns>Null on success or skip; the failure (host, exit code, error with command and last lines) otherwise.</returns>
+    private async Task<HostStepFailure?> RunHostStepAsync(long runId, int ordinal, Step step, PlanContext context, HostSessionPool pool, ClusterMember host, StepStatus? previous, StrongBox<bool> lostOwnership, CancellationToken cancellationToken)
     {
-        if (!step.ShouldRun(context, host))
+        var repair = false;
+        if (step.MarksCompletion && context.HasCompleted(host, step.Key))
+        {
+            await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Succeeded, 0, null, cancellationToken);
+            pool.Note(host, context, "already done (completion marker on the host)");
+            return null;
+        }
+
+        if (step.MarksCompletion && previous is not null)
+        {
+            repair = true; // started by an earlier attempt and not marked done: half-done, whatever its files say
+        }
+        else if (!step.ShouldRun(context, host))
         {
             await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Skipped, null, "Already done (facts).", cancellationToken);
             return null;
@@ -226,13 +233,41 @@ public sealed partial class RunExecutor(
             try
             {
                 session = await pool.GetAsync(host, context, budget.Token);
+                if (repair)
+                {
+                    if (retry > 0 && (await session.TryRunAsync(StepMarkers.Exists(context.ClusterId, step.Key), budget.Token)).Succeeded)
+                    {
+                        // The broken connection hid a success: the marker was written.
+                        session.Note("already done (completion marker on the host)");
+                        await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Succeeded, 0, null, cancellationToken);
+                        return null;
+                    }
+
+                    session.Note(previous is not null && retry == 0
+                        ? $"left unfinished by an earlier attempt ({previous.Value.ToString().ToLowerInvariant()}): cleaning up before running it again"
+                        : "the connection broke while this step ran: cleaning up before running it again");
+                    await step.CleanUpAsync(session, budget.Token);
+                    repair = false;
+                }
+
                 await step.RunAsync(session, budget.Token);
+                if (step.MarksCompletion)
+                {
+                    await session.RunAsync(StepMarkers.Write(context.ClusterId, step.Key), budget.Token);
+                }
+
                 await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Succeeded, 0, null, cancellationToken);
                 return null;
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && lostOwnership.Value)
+            {
+                // Another agent owns the run now and may be resuming on this very host: no clean-up (it would kubeadm
+                // reset under the new owner's feet), no ledger write (the rows are the new owner's).
+                throw;
+            }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                await CleanUpAsync(step, session, context);
+                await CleanUpAsync(step, session, context, lostOwnership);
                 using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Cancelled, null, "Cancelled.", bounded.Token);
                 throw;
@@ -246,7 +281,9 @@ public sealed partial class RunExecutor(
                 pool.Drop(host.HostId);
                 var delay = context.Options.RetryDelay * Math.Pow(2, retry);
                 pool.Note(host, context, $"transient SSH failure ({ex.Kind}): retrying in {delay.TotalSeconds:0.#} s");
-                await Task.Delay(delay, ledger.Time, cancellationToken);
+                // The command may have run half-way on the host: a step that marks completion is checked and cleaned up first.
+                repair = step.MarksCompletion;
+                await Task.Delay(delay, time, cancellationToken);
                 continue;
             }
             catch (HostCheckException ex)
@@ -260,15 +297,21 @@ public sealed partial class RunExecutor(
             }
 
             error = pool.Mask(error);
-            await CleanUpAsync(step, session, context);
+            await CleanUpAsync(step, session, context, lostOwnership);
+            var failure = new HostStepFailure(host.HostId, host.Name, exitCode, error);
+            if (lostOwnership.Value)
+            {
+                return failure;
+            }
+
             await ledger.RecordHostStepAsync(runId, ordinal, step.Key, host.HostId, StepStatus.Failed, exitCode, error, CancellationToken.None);
-            return error;
+            return failure;
         }
     }
 
-    private async Task CleanUpAsync(Step step, HostSession? session, PlanContext context)
+    private static async Task CleanUpAsync(Step step, HostSession? session, PlanContext context, StrongBox<bool> lostOwnership)
     {
-        if (session is null)
+        if (session is null || lostOwnership.Value)
         {
             return;
         }
@@ -291,8 +334,7 @@ public sealed partial class RunExecutor(
             return;
         }
 
-        await using var db = await ledger.DbFactory.CreateDbContextAsync(cancellationToken);
-        await db.ClusterNodes.Where(n => n.ClusterId == run.ClusterId && context.Removing.Contains(n.HostId)).ExecuteDeleteAsync(cancellationToken);
+        await ledger.RemoveNodesAsync(run.ClusterId, context.Removing, cancellationToken);
         if (context.Remaining.All(m => !m.Is(NodeRole.ControlPlane)))
         {
             await context.ClearSecretsAsync(cancellationToken);
@@ -301,24 +343,24 @@ public sealed partial class RunExecutor(
 
     private async Task PollControlAsync(long runId, RunOwner owner, StrongBox<bool> lostOwnership, CancellationTokenSource cts)
     {
-        var confirmed = ledger.Time.GetUtcNow();
+        var confirmed = time.GetUtcNow();
         try
         {
             while (!cts.IsCancellationRequested)
             {
-                await Task.Delay(options.Value.CancelPollInterval, ledger.Time, cts.Token);
+                await Task.Delay(options.Value.CancelPollInterval, time, cts.Token);
                 RunControl control;
                 try
                 {
                     control = await ledger.ReadControlAsync(runId, owner, cts.Token);
-                    confirmed = ledger.Time.GetUtcNow();
+                    confirmed = time.GetUtcNow();
                 }
                 catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
                 {
                     // The ledger is unreachable from here. Past OwnershipTimeout another agent may be taking the run
                     // over (its heartbeat check sees this agent silent): stop touching the hosts.
                     LogControlUnreadable(logger, runId, ex.GetType().Name);
-                    control = ledger.Time.GetUtcNow() - confirmed > options.Value.OwnershipTimeout ? RunControl.LostOwnership : RunControl.Continue;
+                    control = time.GetUtcNow() - confirmed > options.Value.OwnershipTimeout ? RunControl.LostOwnership : RunControl.Continue;
                 }
 
                 if (control == RunControl.LostOwnership)

@@ -31,6 +31,17 @@ public sealed class InterruptedRunRecovery(IDbContextFactory<KubeHaDbContext> db
         return runs.Count;
     }
 
+    /// <summary>
+    /// Runs still Queued (never started): with job storage that lives in the process (SQLite's single process keeps
+    /// Hangfire in memory) their jobs died with it, so the process that starts enqueues them again. A run delivered
+    /// twice starts once: its claim is a compare-and-swap on (Queued, attempt 1).
+    /// </summary>
+    public async Task<IReadOnlyList<long>> FindQueuedAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Queued).OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(cancellationToken);
+    }
+
     /// <summary>Running runs whose owner is not among the online agents (<see cref="KubeHa.Core.Agents.AgentRegistry.OnlineNamesAsync"/>): candidates for <see cref="TryTakeOverAsync"/>.</summary>
     public async Task<IReadOnlyList<OrphanedRun>> FindOrphanedAsync(IReadOnlySet<string> online, CancellationToken cancellationToken)
     {

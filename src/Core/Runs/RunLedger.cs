@@ -10,13 +10,36 @@ namespace KubeHa.Core.Runs;
 /// The run ledger: every run, step and host-step transition is written before and after it happens, each in its own
 /// short-lived context, then published live. That is what makes a crashed run resumable from the first unfinished work.
 /// </summary>
+/// <para>
+/// It is the executor's only persistence: the executor reads and writes runs, steps, host-steps, log lines and the
+/// cluster's membership through these methods, never through a context of its own.
+/// </para>
 public sealed class RunLedger(IDbContextFactory<KubeHaDbContext> dbFactory, RunEvents events, TimeProvider time)
 {
-    public IDbContextFactory<KubeHaDbContext> DbFactory => dbFactory;
+    /// <summary>The run with its steps, as recorded (not tracked).</summary>
+    public async Task<Run> LoadRunAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.AsNoTracking().Include(r => r.Steps).SingleAsync(r => r.Id == runId, cancellationToken);
+    }
 
-    public RunEvents Events => events;
+    /// <summary>Opens the run's log writer, continuing its Seq after the last stored line.</summary>
+    public Task<RunLogWriter> OpenLogAsync(long runId, Microsoft.Extensions.Logging.ILogger logger, CancellationToken cancellationToken) =>
+        RunLogWriter.OpenAsync(dbFactory, events, time, logger, runId, cancellationToken);
 
-    public TimeProvider Time => time;
+    /// <summary>The cluster's members (hosts, roles, facts) as the plan of this attempt sees them.</summary>
+    public async Task<IReadOnlyList<ClusterMember>> LoadMembersAsync(int clusterId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await ClusterMembers.LoadAsync(db, clusterId, cancellationToken);
+    }
+
+    /// <summary>A removal plan succeeded: the removed hosts are no longer nodes of the cluster.</summary>
+    public async Task RemoveNodesAsync(int clusterId, IReadOnlySet<int> hostIds, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.ClusterNodes.Where(n => n.ClusterId == clusterId && hostIds.Contains(n.HostId)).ExecuteDeleteAsync(cancellationToken);
+    }
 
     /// <summary>Creates a queued run with its steps (Pending), freezing the cluster's current spec.</summary>
     public async Task<Run> CreateRunAsync(int clusterId, Plan plan, IReadOnlyCollection<int>? targetHostIds, string? user, CancellationToken cancellationToken)
@@ -41,19 +64,12 @@ public sealed class RunLedger(IDbContextFactory<KubeHaDbContext> dbFactory, RunE
 
     /// <summary>
     /// Claims the cluster for the run with a compare-and-swap (UPDATE ... WHERE ActiveRunId IS NULL affecting one row),
-    /// then moves the run to Running (Attempt + 1 on a resume). False when another run holds the cluster or the run is
-    /// not in a startable state.
-    /// </summary>
-    public Task<bool> TryClaimAsync(long runId, string agent, CancellationToken cancellationToken) =>
-        TryClaimAsync(runId, agent, attempt: null, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="TryClaimAsync(long, string, CancellationToken)"/>, for exactly one attempt: 1 claims only a Queued
+    /// then moves the run to Running (Attempt + 1 on a resume), for exactly one attempt: 1 claims only a Queued
     /// run never started; n &gt; 1 claims only a failed, cancelled or interrupted run whose last attempt was n - 1.
     /// A job delivered twice (or again, long after, by the job storage) therefore never starts an attempt twice nor
     /// resumes a run nobody asked to resume; a run Running under a live agent is never claimed.
     /// </summary>
-    public async Task<bool> TryClaimAsync(long runId, string agent, int? attempt, CancellationToken cancellationToken)
+    public async Task<bool> TryClaimAsync(long runId, string agent, int attempt, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
@@ -62,7 +78,7 @@ public sealed class RunLedger(IDbContextFactory<KubeHaDbContext> dbFactory, RunE
             return false;
         }
 
-        if (attempt is { } expected && !IsStartable(run, expected))
+        if (!IsStartable(run, attempt))
         {
             return false;
         }
@@ -103,27 +119,19 @@ public sealed class RunLedger(IDbContextFactory<KubeHaDbContext> dbFactory, RunE
         ? run.Status == RunStatus.Queued && run.Attempt == 1
         : run.Status is RunStatus.Failed or RunStatus.Cancelled or RunStatus.Interrupted && run.Attempt == attempt - 1;
 
-    /// <summary>Records the run's outcome and releases the cluster (only if this run holds it).</summary>
-    public async Task FinishRunAsync(long runId, RunStatus status, string? error, ClusterStatus? clusterStatus, CancellationToken cancellationToken) =>
-        await FinishRunAsync(runId, owner: null, status, error, clusterStatus, cancellationToken);
-
     /// <summary>
     /// Records the outcome of the attempt <paramref name="owner"/> executes and releases the cluster, only while that
     /// attempt still owns the run (it is Running, claimed by this agent at this attempt). False when the run was
     /// taken over meanwhile (this agent's heartbeat went stale): then nothing is written.
     /// </summary>
-    public async Task<bool> FinishRunAsync(long runId, RunOwner? owner, RunStatus status, string? error, ClusterStatus? clusterStatus, CancellationToken cancellationToken)
+    public async Task<bool> FinishRunAsync(long runId, RunOwner owner, RunStatus status, string? error, ClusterStatus? clusterStatus, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var query = db.Runs.Where(r => r.Id == runId);
-        if (owner is not null)
-        {
-            query = query.Where(r => r.Status == RunStatus.Running && r.ClaimedBy == owner.Agent && r.Attempt == owner.Attempt);
-        }
-
-        var finished = await query.ExecuteUpdateAsync(s => s
+        var finished = await db.Runs
+            .Where(r => r.Id == runId && r.Status == RunStatus.Running && r.ClaimedBy == owner.Agent && r.Attempt == owner.Attempt)
+            .ExecuteUpdateAsync(s => s
             .SetProperty(r => r.Status, status)
             .SetProperty(r => r.Error, error)
             .SetProperty(r => r.FinishedAt, now), cancellationToken);

@@ -104,9 +104,10 @@ public sealed partial class RunLogWriter : IRunLogSink, IAsyncDisposable
                     batch = _pending.Take(BatchSize).ToList();
                 }
 
+                List<LogLine> stored;
                 try
                 {
-                    await StoreAsync(batch, cancellationToken);
+                    stored = await StoreAsync(batch, cancellationToken);
                     _lastFlushFailed = false;
                 }
                 catch
@@ -120,7 +121,7 @@ public sealed partial class RunLogWriter : IRunLogSink, IAsyncDisposable
                     _pending.RemoveRange(0, batch.Count);
                 }
 
-                foreach (var line in batch)
+                foreach (var line in stored)
                 {
                     _events.Publish(new RunLogEvent(_runId, line.Seq, line.StepKey, line.HostId, line.Stream, line.Text, line.Time));
                 }
@@ -132,14 +133,16 @@ public sealed partial class RunLogWriter : IRunLogSink, IAsyncDisposable
         }
     }
 
-    private async Task StoreAsync(List<LogLine> batch, CancellationToken cancellationToken)
+    /// <returns>The lines this call inserted (a line whose Seq was already stored is not published again).</returns>
+    private async Task<List<LogLine>> StoreAsync(List<LogLine> batch, CancellationToken cancellationToken)
     {
         await using var context = await _db.CreateDbContextAsync(cancellationToken);
         var toInsert = batch;
         if (_lastFlushFailed)
         {
-            // The failed attempt may have committed before its error reached us (a connection lost after COMMIT):
-            // lines already stored keep their stored row, so a retry never trips over the unique (RunId, Seq).
+            // The failed attempt may have committed before its error reached us (a connection lost after COMMIT), or
+            // the Seq is taken by the agent that took the run over from this one: a stored row stays as it is, so a
+            // retry never trips over the unique (RunId, Seq) forever.
             var first = batch[0].Seq;
             var last = batch[^1].Seq;
             var stored = await context.LogLines.AsNoTracking().Where(l => l.RunId == _runId && l.Seq >= first && l.Seq <= last)
@@ -154,6 +157,7 @@ public sealed partial class RunLogWriter : IRunLogSink, IAsyncDisposable
 
         context.LogLines.AddRange(toInsert);
         await context.SaveChangesAsync(cancellationToken);
+        return toInsert;
     }
 
     private async Task LoopAsync()

@@ -120,7 +120,8 @@ public sealed class ClusterCatalogTests : IAsyncLifetime
         var run = await _catalog.StartRunAsync(id, PlanCatalog.Create, null, null, default);
 
         var refused = await _catalog.DeleteAsync(id, default);
-        await _db.Ledger.FinishRunAsync(run.RunId!.Value, RunStatus.Failed, "boom", ClusterStatus.Failed, default);
+        Assert.True(await _db.Ledger.TryClaimAsync(run.RunId!.Value, "test-agent", 1, default));
+        await _db.Ledger.FinishRunAsync(run.RunId!.Value, new RunOwner("test-agent", 1), RunStatus.Failed, "boom", ClusterStatus.Failed, default);
         var deleted = await _catalog.DeleteAsync(id, default);
 
         Assert.False(refused.Succeeded);
@@ -134,10 +135,12 @@ public sealed class ClusterCatalogTests : IAsyncLifetime
     {
         var id = (await _catalog.CreateAsync(Draft("prod", await AddHostsAsync("cp1", "cp2", "cp3", "lb")), default)).ClusterId!.Value;
         var run = (await _catalog.StartRunAsync(id, PlanCatalog.Create, null, null, default)).RunId!.Value;
-        await _db.Ledger.FinishRunAsync(run, RunStatus.Failed, "boom", ClusterStatus.Failed, default);
+        Assert.True(await _db.Ledger.TryClaimAsync(run, "test-agent", 1, default));
+        await _db.Ledger.FinishRunAsync(run, new RunOwner("test-agent", 1), RunStatus.Failed, "boom", ClusterStatus.Failed, default);
 
         var resumed = await _catalog.ResumeRunAsync(run, default);
-        await _db.Ledger.FinishRunAsync(run, RunStatus.Succeeded, null, ClusterStatus.Healthy, default);
+        Assert.True(await _db.Ledger.TryClaimAsync(run, "test-agent", 2, default));
+        await _db.Ledger.FinishRunAsync(run, new RunOwner("test-agent", 2), RunStatus.Succeeded, null, ClusterStatus.Healthy, default);
         var again = await _catalog.ResumeRunAsync(run, default);
 
         Assert.True(resumed.Accepted);
@@ -150,9 +153,9 @@ public sealed class ClusterCatalogTests : IAsyncLifetime
     {
         var id = (await _catalog.CreateAsync(Draft("prod", await AddHostsAsync("cp1", "cp2", "cp3", "w1", "lb")), default)).ClusterId!.Value;
         var run = (await _catalog.StartRunAsync(id, PlanCatalog.Create, null, null, default)).RunId!.Value;
-        Assert.True(await _db.Ledger.TryClaimAsync(run, "test-agent", default));
+        Assert.True(await _db.Ledger.TryClaimAsync(run, "test-agent", 1, default));
         Assert.Equal(ClusterStatus.Provisioning, Assert.Single(await _catalog.ListAsync(default)).Status);
-        await _db.Ledger.FinishRunAsync(run, RunStatus.Failed, "boom", ClusterStatus.Failed, default);
+        await _db.Ledger.FinishRunAsync(run, new RunOwner("test-agent", 1), RunStatus.Failed, "boom", ClusterStatus.Failed, default);
 
         var summary = Assert.Single(await _catalog.ListAsync(default));
 
@@ -207,11 +210,11 @@ public sealed class ClusterCatalogTests : IAsyncLifetime
             return run.Id;
         }
 
-        public async Task ResumeAsync(long runId, CancellationToken cancellationToken)
+        public Task ResumeAsync(long runId, CancellationToken cancellationToken)
         {
+            // Like the scheduler, enqueue the next attempt (here: remember it); the run stays as recorded until claimed.
             Resumed.Add(runId);
-            await using var db = await ledger.DbFactory.CreateDbContextAsync(cancellationToken);
-            await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Queued), cancellationToken);
+            return Task.CompletedTask;
         }
 
         public Task CancelAsync(long runId, CancellationToken cancellationToken) => ledger.RequestCancelAsync(runId, cancellationToken);

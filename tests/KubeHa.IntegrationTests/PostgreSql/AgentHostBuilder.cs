@@ -18,6 +18,7 @@ internal static class AgentHostBuilder
         new ClusterSecretsStore(catalog.Factory, new LedgerDatabase.ReversibleProtector()),
         new RunCancellations(),
         Options.Create(new ProvisioningOptions { RetryDelay = TimeSpan.Zero, VerifyTimeout = TimeSpan.FromSeconds(5) }),
+        TimeProvider.System,
         NullLogger<RunExecutor>.Instance);
 
     private sealed class NoNodesApi : IClusterApi

@@ -33,6 +33,7 @@ public sealed class SelfFencingTests
                 new ClusterSecretsStore(catalog.Factory, new LedgerDatabase.ReversibleProtector()),
                 new RunCancellations(),
                 Options.Create(new ProvisioningOptions { RetryDelay = TimeSpan.Zero, CancelPollInterval = TimeSpan.FromMilliseconds(200), OwnershipTimeout = TimeSpan.FromSeconds(1) }),
+                TimeProvider.System,
                 NullLogger<RunExecutor>.Instance);
 
             var execution = Task.Run(() => executor.ExecuteAsync(run.Id, "agent-cut-off", 1, default));

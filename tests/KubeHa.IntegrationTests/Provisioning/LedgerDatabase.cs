@@ -65,6 +65,7 @@ internal sealed class LedgerDatabase : IAsyncDisposable
         Secrets,
         cancellations ?? new RunCancellations(),
         Options.Create(options ?? new ProvisioningOptions { RetryDelay = TimeSpan.Zero, VerifyTimeout = TimeSpan.FromSeconds(5) }),
+        Time,
         NullLogger<RunExecutor>.Instance);
 
     /// <summary>Adds hosts (address 127.0.0.1, the given port) and a cluster with those roles; returns the cluster id.</summary>

@@ -44,7 +44,7 @@ public sealed class RunExecutorLedgerTests : IAsyncLifetime
                 ? new RemoteCommandResult(1, "[preflight] Running pre-flight checks\n", "error execution phase preflight: couldn't validate the identity of the API Server")
                 : null);
 
-        Assert.True(await _db.Executor(shells).ExecuteAsync(run.Id, "agent-1", default));
+        Assert.True(await _db.Executor(shells).ExecuteAsync(run.Id, "agent-1", attempt: 1, default));
         var failed = await LoadRunAsync(run.Id);
         Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Contains("join-control-planes", failed.Error, StringComparison.Ordinal);
@@ -58,7 +58,7 @@ public sealed class RunExecutorLedgerTests : IAsyncLifetime
         Assert.Null(await ActiveRunAsync(clusterId));
 
         failJoin = false;
-        Assert.True(await _db.Executor(shells).ExecuteAsync(run.Id, "agent-1", default));
+        Assert.True(await _db.Executor(shells).ExecuteAsync(run.Id, "agent-1", attempt: 2, default));
         var resumed = await LoadRunAsync(run.Id);
         Assert.Equal(RunStatus.Succeeded, resumed.Status);
         Assert.Equal(2, resumed.Attempt);
@@ -94,7 +94,7 @@ public sealed class RunExecutorLedgerTests : IAsyncLifetime
                     "[preflight] Running pre-flight checks\n",
                     "error execution phase preflight: couldn't validate the identity of the API Server: could not find a JWS signature in the cluster-info ConfigMap for token ID \"abcdef\"")
                 : null);
-        Assert.True(await _db.Executor(shells).ExecuteAsync(run.Id, "agent-1", default));
+        Assert.True(await _db.Executor(shells).ExecuteAsync(run.Id, "agent-1", attempt: 1, default));
 
         var findings = await new RunFindingsReader(_db.Factory).GetAsync(run.Id, default);
 
@@ -124,9 +124,9 @@ public sealed class RunExecutorLedgerTests : IAsyncLifetime
             return null;
         });
 
-        var a = Task.Run(() => _db.Executor(shells).ExecuteAsync(first.Id, "agent-a", default));
+        var a = Task.Run(() => _db.Executor(shells).ExecuteAsync(first.Id, "agent-a", attempt: 1, default));
         await WaitUntilAsync(async () => await ActiveRunAsync(clusterId) == first.Id);
-        var b = await _db.Executor(shells).ExecuteAsync(second.Id, "agent-b", default);
+        var b = await _db.Executor(shells).ExecuteAsync(second.Id, "agent-b", attempt: 1, default);
         gate.SetResult();
 
         Assert.False(b);
@@ -140,7 +140,7 @@ public sealed class RunExecutorLedgerTests : IAsyncLifetime
     {
         var clusterId = await _db.AddClusterAsync(Spec, Roles);
         var run = await _db.Ledger.CreateRunAsync(clusterId, new PlanCatalog(null!).Get(PlanCatalog.Create), null, null, default);
-        Assert.True(await _db.Ledger.TryClaimAsync(run.Id, "crashed-agent", default));
+        Assert.True(await _db.Ledger.TryClaimAsync(run.Id, "crashed-agent", attempt: 1, default));
         await _db.Ledger.SetStepStatusAsync(run.Id, 0, "connect-hosts", StepStatus.Running, default);
         await _db.Ledger.RecordHostStepAsync(run.Id, 0, "connect-hosts", (await LoadRunAsync(run.Id)).ClusterId > 0 ? await FirstHostAsync(clusterId) : 0, StepStatus.Running, null, null, default);
 
@@ -153,7 +153,7 @@ public sealed class RunExecutorLedgerTests : IAsyncLifetime
         Assert.Equal(StepStatus.Cancelled, interrupted.Steps[0].Hosts.Single().Status);
         Assert.Null(await ActiveRunAsync(clusterId));
 
-        Assert.True(await _db.Executor(new DryRunHostShellFactory()).ExecuteAsync(run.Id, "agent-2", default));
+        Assert.True(await _db.Executor(new DryRunHostShellFactory()).ExecuteAsync(run.Id, "agent-2", attempt: 2, default));
         Assert.Equal(RunStatus.Succeeded, (await LoadRunAsync(run.Id)).Status);
     }
 
@@ -201,7 +201,7 @@ public sealed class RunExecutorLedgerTests : IAsyncLifetime
             return null;
         });
 
-        await _db.Executor(shells, cancellations: cancellations).ExecuteAsync(run.Id, "agent", default);
+        await _db.Executor(shells, cancellations: cancellations).ExecuteAsync(run.Id, "agent", attempt: 1, default);
 
         var cancelled = await LoadRunAsync(run.Id);
         Assert.Equal(RunStatus.Cancelled, cancelled.Status);
@@ -226,7 +226,7 @@ public sealed class RunExecutorLedgerTests : IAsyncLifetime
             return null;
         });
 
-        await _db.Executor(shells).ExecuteAsync(run.Id, "agent", shutdown.Token);
+        await _db.Executor(shells).ExecuteAsync(run.Id, "agent", attempt: 1, shutdown.Token);
 
         var interrupted = await LoadRunAsync(run.Id);
         Assert.Equal(RunStatus.Interrupted, interrupted.Status);

@@ -194,7 +194,7 @@ public sealed class AlertDeliveryTests(AlertsFixture fixture)
         var (_, runId) = await HubTestData.CreateClusterWithRunAsync(fixture.App);
         var ledger = fixture.App.Service<RunLedger>();
         Assert.True(await ledger.TryClaimAsync(runId, "test-agent", 1, default));
-        await ledger.FinishRunAsync(runId, RunStatus.Succeeded, null, ClusterStatus.Healthy, default);
+        await ledger.FinishRunAsync(runId, new RunOwner("test-agent", 1), RunStatus.Succeeded, null, ClusterStatus.Healthy, default);
         await fixture.WaitForDeliveryAsync(hook, d => d.Attempts >= 1 && d.Status == AlertDeliveryStatus.Pending && d.Error != null);
 
         using var response = await fixture.Admin.PutAsJsonAsync($"/api/v1/alert-channels/{hook}", new { name = "paused-hook", kind = "webhook", enabled = false, events = new[] { "run-succeeded" } });
@@ -214,7 +214,7 @@ public sealed class AlertDeliveryTests(AlertsFixture fixture)
         var ledger = fixture.App.Service<RunLedger>();
         Assert.True(await ledger.TryClaimAsync(runId, "test-agent", 1, default));
         await ledger.SetStepStatusAsync(runId, 0, "connect-hosts", StepStatus.Failed, default);
-        await ledger.FinishRunAsync(runId, RunStatus.Failed, error, ClusterStatus.Failed, default);
+        await ledger.FinishRunAsync(runId, new RunOwner("test-agent", 1), RunStatus.Failed, error, ClusterStatus.Failed, default);
         return (clusterId, runId);
     }
 

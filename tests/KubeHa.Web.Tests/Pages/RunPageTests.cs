@@ -130,15 +130,14 @@ public sealed class RunPageTests : IAsyncLifetime
         var ledger = _ctx.Services.GetRequiredService<RunLedger>();
         var plan = _ctx.Services.GetRequiredService<IPlanCatalog>().Get(PlanCatalog.Create);
         var run = await ledger.CreateRunAsync(created.ClusterId!.Value, plan, null, "operator", default);
-        Assert.True(await ledger.TryClaimAsync(run.Id, "test", default));
+        Assert.True(await ledger.TryClaimAsync(run.Id, "test", 1, default));
         var init = plan.Steps.Select((s, i) => (s, i)).Single(x => x.s.Key == "init-first-control-plane");
         await ledger.SetStepStatusAsync(run.Id, 0, plan.Steps[0].Key, StepStatus.Succeeded, default);
         await ledger.RecordHostStepAsync(run.Id, 0, plan.Steps[0].Key, hosts[0], StepStatus.Succeeded, 0, null, default);
         await ledger.SetStepStatusAsync(run.Id, init.i, init.s.Key, StepStatus.Failed, default);
         await ledger.RecordHostStepAsync(run.Id, init.i, init.s.Key, hosts[0], StepStatus.Failed, 1, "kubeadm init --config /etc/kubernetes/kubeadm.yaml exited with 1", default);
 
-        var factory = _ctx.Services.GetRequiredService<IDbContextFactory<KubeHaDbContext>>();
-        await using (var writer = await RunLogWriter.OpenAsync(factory, new RunEvents(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, run.Id, default))
+        await using (var writer = await ledger.OpenLogAsync(run.Id, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default))
         {
             writer.Write(init.s.Key, hosts[0], LogStream.Stdout, "[preflight] Running pre-flight checks");
             for (var i = 2; i <= lines; i++)
@@ -149,7 +148,7 @@ public sealed class RunPageTests : IAsyncLifetime
 
         if (finish)
         {
-            await ledger.FinishRunAsync(run.Id, RunStatus.Failed, "Init first control plane failed on cp1.", ClusterStatus.Failed, default);
+            await ledger.FinishRunAsync(run.Id, new RunOwner("test", 1), RunStatus.Failed, "Init first control plane failed on cp1.", ClusterStatus.Failed, default);
         }
 
         return (run.Id, hosts[0]);

@@ -15,13 +15,15 @@ public sealed class InitFirstControlPlaneStep : Step
 
     public override string Title => "Initialise the first control plane (kubeadm init)";
 
+    public override bool MarksCompletion => true;
+
     public override TimeSpan Timeout => TimeSpan.FromMinutes(15);
 
     public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) =>
         context.InitHost is { } init ? [init] : [];
 
     public override bool ShouldRun(PlanContext context, ClusterMember host) =>
-        !context.ControlPlanes.Any(m => context.StateOf(m.HostId).HasAdminConf);
+        !context.ControlPlanes.Any(m => context.StateOf(m.HostId).HasAdminConf || context.HasCompleted(m, Key));
 
     public override async Task RunAsync(HostSession host, CancellationToken cancellationToken)
     {
@@ -56,7 +58,7 @@ public sealed class InitFirstControlPlaneStep : Step
 
     /// <summary>A failed init leaves half a control plane behind: reset it so the next attempt can init cleanly.</summary>
     public override Task CleanUpAsync(HostSession host, CancellationToken cancellationToken) =>
-        host.TryRunAsync($"kubeadm reset -f --cri-socket {ContainerRuntimes.CriSocket(host.Context.Spec.ContainerRuntime)}", cancellationToken);
+        host.TryRunAsync($"{StepMarkers.Remove(host.Context.ClusterId)}; kubeadm reset -f --cri-socket {ContainerRuntimes.CriSocket(host.Context.Spec.ContainerRuntime)}", cancellationToken);
 
     public static string RenderInitConfig(PlanContext context, ClusterMember host, JoinMaterial join) =>
         KubeadmConfigRenderer.RenderInit(new KubeadmInitInput(

@@ -17,6 +17,8 @@ public sealed class JoinControlPlanesStep : Step
 
     public override Fanout Fanout => Fanout.OneAtATime;
 
+    public override bool MarksCompletion => true;
+
     public override TimeSpan Timeout => TimeSpan.FromMinutes(15);
 
     public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) =>
@@ -41,5 +43,5 @@ public sealed class JoinControlPlanesStep : Step
 
     /// <summary>A failed join leaves a half-configured node (and possibly an etcd member): reset it for the next attempt.</summary>
     public override Task CleanUpAsync(HostSession host, CancellationToken cancellationToken) =>
-        host.TryRunAsync($"rm -f {JoinConfigPath}; kubeadm reset -f --cri-socket {ContainerRuntimes.CriSocket(host.Context.Spec.ContainerRuntime)}", cancellationToken);
+        host.TryRunAsync($"rm -f {JoinConfigPath}; {StepMarkers.Remove(host.Context.ClusterId)}; kubeadm reset -f --cri-socket {ContainerRuntimes.CriSocket(host.Context.Spec.ContainerRuntime)}", cancellationToken);
 }

@@ -10,6 +10,8 @@ public sealed class JoinWorkersStep : Step
 
     public override string Title => "Join workers";
 
+    public override bool MarksCompletion => true;
+
     public override TimeSpan Timeout => TimeSpan.FromMinutes(10);
 
     public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) => context.Workers.Where(m => !context.IsRemoving(m)).ToList();
@@ -31,5 +33,5 @@ public sealed class JoinWorkersStep : Step
     }
 
     public override Task CleanUpAsync(HostSession host, CancellationToken cancellationToken) =>
-        host.TryRunAsync($"rm -f {JoinControlPlanesStep.JoinConfigPath}; kubeadm reset -f --cri-socket {ContainerRuntimes.CriSocket(host.Context.Spec.ContainerRuntime)}", cancellationToken);
+        host.TryRunAsync($"rm -f {JoinControlPlanesStep.JoinConfigPath}; {StepMarkers.Remove(host.Context.ClusterId)}; kubeadm reset -f --cri-socket {ContainerRuntimes.CriSocket(host.Context.Spec.ContainerRuntime)}", cancellationToken);
 }

@@ -26,6 +26,7 @@ public sealed class ResetNodesStep : Step
             iptables -F && iptables -t nat -F && iptables -t mangle -F && iptables -X
             if command -v ipvsadm >/dev/null 2>&1; then ipvsadm -C; fi
             rm -rf /etc/cni/net.d /etc/kubernetes/kubeha /etc/systemd/system/kubelet.service.d/20-etcd-service-manager.conf
+            {StepMarkers.Remove(host.Context.ClusterId)}
             systemctl daemon-reload
             """, cancellationToken);
 }

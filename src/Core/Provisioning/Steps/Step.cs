@@ -25,6 +25,14 @@ public abstract class Step
     /// </summary>
     public virtual bool RepeatsOnResume => false;
 
+    /// <summary>
+    /// True for steps whose files cannot tell done from half-done (kubeadm init and join write admin.conf and
+    /// kubelet.conf early): the executor writes a completion marker on the host after <see cref="RunAsync"/>
+    /// succeeded (<see cref="StepMarkers"/>), and repairs (<see cref="CleanUpAsync"/>, then again) a host an earlier
+    /// attempt or a broken connection left without one.
+    /// </summary>
+    public virtual bool MarksCompletion => false;
+
     /// <summary>The hosts this step concerns, in order; empty: the step is skipped.</summary>
     public abstract IReadOnlyList<ClusterMember> SelectHosts(PlanContext context);
 

@@ -53,7 +53,7 @@ public sealed class FaultTests(ITestOutputHelper output)
             [("node1", NodeRole.ControlPlane), ("node2", NodeRole.ControlPlane), ("node3", NodeRole.ControlPlane), ("node4", NodeRole.Worker)], ct);
         var run = await lab.Db.Ledger.CreateRunAsync(clusterId, new PlanCatalog(null!).Get(PlanCatalog.Create), null, "lab-test", ct);
 
-        var executing = Task.Run(() => lab.Executor().ExecuteAsync(run.Id, "lab-agent", ct), ct);
+        var executing = Task.Run(() => lab.Executor().ExecuteAsync(run.Id, "lab-agent", attempt: 1, ct), ct);
         await LabProvisioning.PollAsync(c => StepStatusAsync(lab, run.Id, "init-first-control-plane", c), s => s == StepStatus.Succeeded || executing.IsCompleted, TimeSpan.FromMinutes(2), ct);
         await LabProvisioning.Lab.FaultAsync("node4", LabFault.HostDown, ct);
         await executing;

@@ -94,13 +94,15 @@ internal sealed class LabProvisioning : IAsyncDisposable
     public async Task<Run> RunPlanAsync(int clusterId, string plan, IReadOnlyCollection<int>? targets, CancellationToken ct)
     {
         var run = await Db.Ledger.CreateRunAsync(clusterId, new PlanCatalog(null!).Get(plan), targets, "lab-test", ct);
-        await Executor().ExecuteAsync(run.Id, "lab-agent", ct);
+        await Executor().ExecuteAsync(run.Id, "lab-agent", attempt: 1, ct);
         return await LoadRunAsync(run.Id, ct);
     }
 
     public async Task<Run> ResumeAsync(long runId, CancellationToken ct)
     {
-        await Executor().ExecuteAsync(runId, "lab-agent", ct);
+        // As the scheduler's resume does: the job is for the attempt after the last recorded one.
+        var last = await LoadRunAsync(runId, ct);
+        await Executor().ExecuteAsync(runId, "lab-agent", last.Attempt + 1, ct);
         return await LoadRunAsync(runId, ct);
     }
 
