@@ -46,7 +46,8 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
 
         var now = time.GetUtcNow();
         var zone = string.IsNullOrWhiteSpace(draft.Zone) ? null : draft.Zone.Trim();
-        var cluster = new Cluster { Name = draft.Name.Trim(), Spec = draft.Spec, Zone = zone, Status = ClusterStatus.Draft, CreatedAt = now, UpdatedAt = now };
+        var spec = draft.Spec with { KubernetesVersion = KubernetesVersion.Normalise(draft.Spec.KubernetesVersion) };
+        var cluster = new Cluster { Name = draft.Name.Trim(), Spec = spec, Zone = zone, Status = ClusterStatus.Draft, CreatedAt = now, UpdatedAt = now };
         db.Clusters.Add(cluster);
         await db.SaveChangesAsync(cancellationToken);
 
@@ -80,7 +81,8 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
             members = validated;
         }
 
-        return await previewer.PreviewDraftAsync(draft.Spec, members, planKey, cancellationToken);
+        var spec = draft.Spec with { KubernetesVersion = KubernetesVersion.Normalise(draft.Spec.KubernetesVersion) };
+        return await previewer.PreviewDraftAsync(spec, members, planKey, cancellationToken);
     }
 
     /// <summary>All clusters by name with status, node counts, endpoint and last run.</summary>
@@ -297,7 +299,7 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
                 continue;
             }
 
-            members.Add(new ClusterMember(host.Id, host.Name, host.Address, entry.Roles, host.Facts, owners.FirstOrDefault(o => o.HostId == host.Id)?.Name));
+            members.Add(new ClusterMember(host.Id, host.Name, host.Address, entry.Roles, host.Facts, owners.FirstOrDefault(o => o.HostId == host.Id)?.Name, host.CheckStatus));
         }
 
         var spec = ClusterSpecValidator.Validate(draft.Spec, members);
@@ -358,7 +360,8 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
             cluster.ActiveRunId,
             cluster.Zone,
             cluster.Status == ClusterStatus.Degraded ? Health.ClusterHealthRecorder.SplitReasons(cluster.HealthReasons) : [],
-            cluster.HealthCheckedAt);
+            cluster.HealthCheckedAt,
+            cluster.ProtectedKubeconfig is not null);
     }
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]

@@ -15,7 +15,8 @@ public sealed record ClusterMember(
     string Address,
     IReadOnlySet<NodeRole> Roles,
     HostFacts? Facts = null,
-    string? OtherClusterName = null)
+    string? OtherClusterName = null,
+    HostCheckStatus? LastCheck = null)
 {
     public bool Is(NodeRole role) => Roles.Contains(role);
 

@@ -13,18 +13,20 @@ namespace KubeHa.Core.Clusters;
 /// </summary>
 public static class ClusterSpecValidator
 {
-    public const int MinimumMinorVersion = 29;
-
     public static SpecValidationResult Validate(ClusterSpec spec, IReadOnlyList<ClusterMember> members)
     {
         var errors = new List<SpecIssue>();
         var warnings = new List<SpecIssue>();
         ValidateFields(spec, members, errors);
-        ValidateVersion(spec, errors);
+        ValidateVersion(spec, errors, warnings);
         ValidateTopology(spec, members, errors, warnings);
         ValidateLoadBalancer(spec, members, errors, warnings);
         ValidateNetworks(spec, members, errors);
         ValidateHosts(members, errors);
+        foreach (var member in members.Where(m => m.LastCheck is { } check && check != HostCheckStatus.Succeeded))
+        {
+            warnings.Add(new("roles", "host-not-checked", $"{member.Name} has no successful check ({member.LastCheck}): KubeHa has not reached it, confirmed sudo or gathered its facts. Check it on the Hosts page first.", member.HostId));
+        }
         return new SpecValidationResult(errors, warnings);
     }
 
@@ -100,15 +102,19 @@ public static class ClusterSpecValidator
         }
     }
 
-    private static void ValidateVersion(ClusterSpec spec, List<SpecIssue> errors)
+    private static void ValidateVersion(ClusterSpec spec, List<SpecIssue> errors, List<SpecIssue> warnings)
     {
         if (!KubernetesVersion.TryParse(spec.KubernetesVersion, out var version))
         {
             errors.Add(new("kubernetesVersion", "invalid-version", $"{HostInputRules.Quoted(spec.KubernetesVersion ?? string.Empty)} is not a Kubernetes version like 1.31.2."));
         }
-        else if (version.Minor < MinimumMinorVersion)
+        else if (!KubernetesReleases.IsSupportedMinor(version))
         {
-            errors.Add(new("kubernetesVersion", "unsupported-version", $"Kubernetes {spec.KubernetesVersion} is not supported: KubeHa provisions 1.{MinimumMinorVersion} and later."));
+            errors.Add(new("kubernetesVersion", "unsupported-version", $"Kubernetes {version} is not supported: KubeHa provisions {KubernetesReleases.Range}."));
+        }
+        else if (!KubernetesReleases.IsKnown(version))
+        {
+            warnings.Add(new("kubernetesVersion", "unknown-patch", $"Kubernetes {version} is newer than the newest {version.Major}.{version.Minor} release KubeHa knows ({KubernetesReleases.NewestOf(version)}): the package repository must have it, or installing kubeadm fails."));
         }
 
         if (spec.BootstrapTokenTtlHours is < 1 or > 168)

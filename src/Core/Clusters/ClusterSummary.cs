@@ -17,6 +17,7 @@ namespace KubeHa.Core.Clusters;
 /// <param name="Zone">The network zone it is pinned to (its runs go only to agents serving it); null: any agent.</param>
 /// <param name="HealthReasons">When <paramref name="Status"/> is Degraded: why, as the health monitor last found it; else empty.</param>
 /// <param name="HealthCheckedAt">When the health monitor last stored a check; null: never.</param>
+/// <param name="HasKubeconfig">An admin kubeconfig is stored (a create run fetched it, no reset cleared it).</param>
 public sealed record ClusterSummary(
     int Id,
     string Name,
@@ -31,4 +32,5 @@ public sealed record ClusterSummary(
     long? ActiveRunId,
     string? Zone = null,
     IReadOnlyList<string>? HealthReasons = null,
-    DateTimeOffset? HealthCheckedAt = null);
+    DateTimeOffset? HealthCheckedAt = null,
+    bool HasKubeconfig = false);

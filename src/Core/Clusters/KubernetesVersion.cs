@@ -22,6 +22,9 @@ public sealed record KubernetesVersion(int Major, int Minor, int Patch)
     public static KubernetesVersion Parse(string text) =>
         TryParse(text, out var v) ? v : throw new FormatException($"'{text}' is not a Kubernetes version like 1.31.2.");
 
+    /// <summary>"v1.31.2" and " 1.31.2 " as "1.31.2"; anything that is not a version unchanged (the validator says why).</summary>
+    public static string Normalise(string? text) => TryParse(text, out var version) ? version.ToString() : text ?? string.Empty;
+
     /// <summary>"v1.31.2", as kubeadm's kubernetesVersion field takes it.</summary>
     public string Tag => $"v{Major}.{Minor}.{Patch}";
 

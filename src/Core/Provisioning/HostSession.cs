@@ -67,6 +67,12 @@ public sealed class HostSession : IDisposable
         var tmp = path + ".kubeha-new";
         ShellScript script = $"umask 077 && mkdir -p {dir} && cat > {tmp} && chmod {mode} {tmp} && mv -f {tmp} {path}";
         var result = await ExecuteAsync(script, content, [$"write {path} ({content.Length} bytes, mode {mode})"], cancellationToken);
+        if (IsDryRun && !path.Contains("/pki", StringComparison.Ordinal) && !path.EndsWith(".key", StringComparison.Ordinal) && !path.EndsWith(".b64", StringComparison.Ordinal))
+        {
+            // The plan preview shows what would be written (configuration, manifests); key material never.
+            _sink.WriteFile(Context.CurrentStepKey, Host.HostId, path, _shell.Mask(content));
+        }
+
         if (!result.Succeeded)
         {
             throw Failed($"write {path}", result);

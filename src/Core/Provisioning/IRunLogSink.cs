@@ -7,4 +7,9 @@ public interface IRunLogSink
 {
     /// <summary>Thread-safe; called from SSH reader threads.</summary>
     void Write(string? stepKey, int? hostId, LogStream stream, string text);
+
+    /// <summary>A file a dry run would write, its content already masked (plan preview); real runs never call it.</summary>
+    void WriteFile(string? stepKey, int? hostId, string path, string maskedContent)
+    {
+    }
 }

@@ -82,6 +82,14 @@ public sealed class PlanPreviewer(IDbContextFactory<KubeHaDbContext> dbFactory, 
                 Lines.Add(new PreviewLine(stepKey ?? string.Empty, hostId, text));
             }
         }
+
+        public void WriteFile(string? stepKey, int? hostId, string path, string maskedContent)
+        {
+            lock (Lines)
+            {
+                Lines.Add(new PreviewLine(stepKey ?? string.Empty, hostId, $"file {path}", path, maskedContent));
+            }
+        }
     }
 
     /// <summary>A preview stores nothing.</summary>

@@ -26,6 +26,7 @@ public static class RunsEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         var runs = api.MapGroup("/runs").WithTags("Runs");
+        runs.MapGet("/", ListAsync).WithName("ListRuns");
         runs.MapGet("/{id:long}", GetAsync).WithName("GetRun")
             .Produces<RunSnapshot>().ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{id:long}/findings", FindingsAsync).WithName("GetRunFindings")
@@ -49,6 +50,10 @@ public static class RunsEndpoints
     private static async Task<IResult> StartAsync(
         int id, StartRunRequest request, ClusterCommands commands, RunReader reader, HttpContext http, CancellationToken cancellationToken)
         => await AnswerAsync(await commands.StartRunAsync(CommandActor.From(http), id, request.Plan, request.HostIds, cancellationToken), reader, cancellationToken);
+
+    /// <summary>The runs history, newest first (<c>?clusterId=3&amp;limit=50</c>; at most 1000).</summary>
+    private static async Task<IResult> ListAsync(RunHistory history, CancellationToken cancellationToken, int? clusterId = null, int limit = 100)
+        => TypedResults.Ok(await history.ListAsync(clusterId, limit, cancellationToken));
 
     private static async Task<IResult> GetAsync(long id, RunReader reader, CancellationToken cancellationToken)
         => await reader.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(run) : ApiResults.NotFound("run", id);

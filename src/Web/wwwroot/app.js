@@ -3,6 +3,12 @@ window.kubeha = {
     circuitReady: function () { document.documentElement.setAttribute("data-circuit", "ready"); }
 };
 
+// The theme the operator picked, kept across reloads in this browser ("dark" or "light"; null: follow the system).
+window.kubeha.theme = {
+    get: function () { try { return localStorage.getItem("kubeha.theme"); } catch { return null; } },
+    set: function (value) { try { localStorage.setItem("kubeha.theme", value); } catch { /* private mode: not kept */ } }
+};
+
 // Run log: tells the page whether the user is at the end of the log (auto-scroll) or scrolled up (paused).
 window.kubeha.logFollow = function (el, dotnet) {
     let following = true;

@@ -29,6 +29,58 @@ public sealed class ClusterSpecValidatorTests
         Assert.Contains("check the host first", errors[1].Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1.40.0")]
+    [InlineData("1.28.15")]
+    [InlineData("2.31.0")]
+    public void Validate_VersionOutsideTheSupportedRange_RefusedNamingTheRange(string version)
+    {
+        var (spec, members) = Seed000();
+
+        var error = Assert.Single(ClusterSpecValidator.Validate(spec with { KubernetesVersion = version }, members).Errors);
+
+        Assert.Equal(("kubernetesVersion", "unsupported-version"), (error.Field, error.Code));
+        Assert.Contains("KubeHa provisions 1.29 to 1.33", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_PatchNewerThanTheRepositoryKnows_Warns()
+    {
+        var (spec, members) = Seed000();
+
+        var result = ClusterSpecValidator.Validate(spec with { KubernetesVersion = "1.33.9" }, members);
+
+        Assert.True(result.IsValid);
+        Assert.Contains(result.Warnings, w => w.Code == "unknown-patch" && w.Message.Contains("(1.33.5)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_HostWhoseLastCheckFailed_WarnsNamingIt()
+    {
+        var (spec, members) = Seed000();
+        members[1] = members[1] with { LastCheck = KubeHa.Core.Hosts.HostCheckStatus.Failed };
+
+        var warning = Assert.Single(ClusterSpecValidator.Validate(spec, members).Warnings, w => w.Code == "host-not-checked");
+
+        Assert.Equal(members[1].HostId, warning.HostId);
+        Assert.StartsWith($"{members[1].Name} has no successful check", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("v1.30.4", "1.30.4")]
+    [InlineData(" 1.31.2 ", "1.31.2")]
+    [InlineData("1.31", "1.31")]
+    public void Normalise_LeadingVAndSpaces_Dropped(string text, string expected)
+        => Assert.Equal(expected, KubernetesVersion.Normalise(text));
+
+    [Fact]
+    public void Offered_NewestFirst_WithinTheSupportedRange()
+    {
+        Assert.Equal("1.33.5", KubernetesReleases.Offered[0]);
+        Assert.Equal("1.29.0", KubernetesReleases.Offered[^1]);
+        Assert.All(KubernetesReleases.Offered, v => Assert.True(KubernetesReleases.IsKnown(KubernetesVersion.Parse(v))));
+    }
+
     public static TheoryData<string, string, Func<ClusterSpec, ClusterSpec>> MalformedFields() => new()
     {
         { "cni", "invalid-choice", s => s with { Cni = (CniPlugin)42 } },

@@ -215,7 +215,8 @@ public sealed class CreateClusterWizardTests(BrowserFixture browser, SshdFixture
             await db.Hosts.Where(h => h.Id == added.Value!.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(h => h.HostKeyAlgorithm, "ssh-ed25519")
                 .SetProperty(h => h.HostKeyFingerprint, sshd.HostKeyFingerprint)
-                .SetProperty(h => h.HostKeyPinnedAt, DateTimeOffset.UtcNow));
+                .SetProperty(h => h.HostKeyPinnedAt, DateTimeOffset.UtcNow)
+                .SetProperty(h => h.CheckStatus, HostCheckStatus.Succeeded));
         }
     }
 }

@@ -77,5 +77,11 @@ public sealed class AddHostAndCheckTests(BrowserFixture browser, SshdFixture ssh
         await Screenshots.SaveAsync(page, "hosts-light");
         await page.UseDarkThemeAsync();
         await Screenshots.SaveAsync(page, "hosts-dark");
+
+        // The theme picked is kept across a reload.
+        const string background = "() => getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-background').trim()";
+        var dark = await page.EvaluateAsync<string>(background);
+        await page.GotoReadyAsync("hosts");
+        await page.WaitForFunctionAsync($"() => ({background})() === {System.Text.Json.JsonSerializer.Serialize(dark)}");
     }
 }

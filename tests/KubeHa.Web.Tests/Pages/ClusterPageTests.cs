@@ -29,11 +29,12 @@ public sealed class ClusterPageTests : IAsyncLifetime
     public async Task Render_HealthySnapshot_ShowsNodesPodsEtcdBackendsAndVipHolder()
     {
         var id = await CreateClusterAsync();
+        await StoreKubeconfigAsync(id);
         _ctx.RenderProviders();
         var page = _ctx.Bunit.Render<ClusterPage>(p => p.Add(x => x.ClusterId, id));
         await _feed.PublishAsync(Snapshot(id, node2Ready: true, node2Backend: "UP"));
 
-        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=node-status]").Count));
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=node-status]").Count), TimeSpan.FromSeconds(30));
         Assert.Equal("prod", page.Find("[data-testid=cluster-name]").TextContent);
         Assert.All(page.FindAll("[data-testid=node-status]"), n => Assert.Equal("true", n.GetAttribute("data-ready")));
         Assert.Contains("v1.31.2", page.Find("[data-testid=nodes-table]").TextContent, StringComparison.Ordinal);
@@ -45,6 +46,24 @@ public sealed class ClusterPageTests : IAsyncLifetime
         Assert.Contains("L7OK", chips[0].TextContent, StringComparison.Ordinal);
         Assert.Contains("held by lb1", page.Find("[data-testid=vip-holder]").TextContent, StringComparison.Ordinal);
         Assert.Single(page.FindAll("[data-testid=kubeconfig-download]")); // signed in as an operator
+    }
+
+    [Fact]
+    public async Task Render_NoKubeconfigStored_OffersNoDownload()
+    {
+        var id = await CreateClusterAsync();
+        _ctx.RenderProviders();
+        var page = _ctx.Bunit.Render<ClusterPage>(p => p.Add(x => x.ClusterId, id));
+
+        page.WaitForAssertion(() => Assert.Equal("prod", page.Find("[data-testid=cluster-name]").TextContent), TimeSpan.FromSeconds(30));
+        Assert.Empty(page.FindAll("[data-testid=kubeconfig-download]"));
+    }
+
+    private async Task StoreKubeconfigAsync(int clusterId)
+    {
+        var factory = _ctx.Services.GetRequiredService<IDbContextFactory<KubeHaDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        await db.Clusters.Where(c => c.Id == clusterId).ExecuteUpdateAsync(s => s.SetProperty(c => c.ProtectedKubeconfig, "protected"));
     }
 
     [Fact]

@@ -56,16 +56,25 @@ internal sealed class ClusterPagesTestContext : IAsyncDisposable
         builder.CloseComponent();
     });
 
-    /// <summary>Adds hosts 10.7.0.N (no facts) with one credential; returns their ids in order.</summary>
+    /// <summary>Adds hosts 10.7.0.N (no facts, last check succeeded) with one credential; returns their ids in order.</summary>
     public async Task<List<int>> AddHostsAsync(params string[] names)
     {
         var factory = Services.GetRequiredService<IDbContextFactory<KubeHaDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
         var credential = new Credential { Name = $"c{Guid.NewGuid():N}"[..10], Kind = CredentialKind.Password, ProtectedSecret = "x" };
-        var hosts = names.Select((n, i) => new ManagedHost { Name = n, Address = $"10.7.0.{i + 1}", Username = "root", Credential = credential }).ToList();
+        var taken = await db.Hosts.CountAsync();
+        var hosts = names.Select((n, i) => new ManagedHost { Name = n, Address = $"10.7.0.{taken + i + 1}", Username = "root", Credential = credential, CheckStatus = HostCheckStatus.Succeeded }).ToList();
         db.Hosts.AddRange(hosts);
         await db.SaveChangesAsync();
         return hosts.Select(h => h.Id).ToList();
+    }
+
+    /// <summary>Sets a host's last check outcome.</summary>
+    public async Task SetCheckAsync(int hostId, HostCheckStatus status, HostCheckErrorKind? error)
+    {
+        var factory = Services.GetRequiredService<IDbContextFactory<KubeHaDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        await db.Hosts.Where(h => h.Id == hostId).ExecuteUpdateAsync(s => s.SetProperty(h => h.CheckStatus, status).SetProperty(h => h.CheckErrorKind, error));
     }
 
     public async ValueTask DisposeAsync()

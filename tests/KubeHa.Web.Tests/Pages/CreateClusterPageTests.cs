@@ -86,11 +86,117 @@ public sealed class CreateClusterPageTests : IAsyncLifetime
         Assert.Single(page.FindAll("[data-testid=cni-unmaintained]"));
     }
 
+    [Fact]
+    public async Task Next_ErrorOnAnEarlierStep_ShowsItAndGoesThere()
+    {
+        await _ctx.AddHostsAsync("cp1", "lb1", "lb2");
+        _ctx.RenderProviders();
+        var page = _ctx.Bunit.Render<CreateClusterPage>();
+        page.Find("[data-testid=wizard-name]").Input("prod");
+        page.Find("[data-testid=wizard-next]").Click();
+        page.WaitForElement("[data-testid=wizard-vip]");
+        page.Find("[data-testid=wizard-vip]").Input("10.7.0.1"); // cp1's own address
+        page.Find("[data-testid=wizard-next]").Click();
+        page.WaitForElement("[data-testid=wizard-hosts]");
+        page.FindAll("[data-testid=wizard-hosts] tbody tr")[0].QuerySelector("[data-testid=role-cp]")!.Change(true);
+        page.FindAll("[data-testid=wizard-hosts] tbody tr")[1].QuerySelector("[data-testid=role-lb]")!.Change(true);
+        page.FindAll("[data-testid=wizard-hosts] tbody tr")[2].QuerySelector("[data-testid=role-lb]")!.Change(true);
+
+        page.Find("[data-testid=wizard-next]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Step 2 (Topology) has an error: The virtual IP 10.7.0.1 is cp1's own address", page.Find("[data-testid=wizard-notice]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("is cp1's own address", FieldText(page, "wizard-vip"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HostsStep_HostNotCheckedOrFailed_CannotBeGivenRoles()
+    {
+        await _ctx.AddHostsAsync("cp1", "lb1");
+        var failed = (await _ctx.AddHostsAsync("bad")).Single();
+        await _ctx.SetCheckAsync(failed, KubeHa.Core.Hosts.HostCheckStatus.Failed, KubeHa.Core.Hosts.HostCheckErrorKind.Unreachable);
+        var never = (await _ctx.AddHostsAsync("new")).Single();
+        await _ctx.SetCheckAsync(never, KubeHa.Core.Hosts.HostCheckStatus.NeverChecked, null);
+        _ctx.RenderProviders();
+        var page = _ctx.Bunit.Render<CreateClusterPage>();
+
+        ToHostsStepWithDedicatedLoadBalancer(page);
+
+        var rows = page.FindAll("[data-testid=wizard-hosts] tbody tr");
+        Assert.Contains("check failed: Unreachable", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.True(rows[0].QuerySelector("[data-testid=role-cp]")!.HasAttribute("disabled"));
+        Assert.Contains("not checked", rows[3].TextContent, StringComparison.Ordinal);
+        Assert.True(rows[3].QuerySelector("[data-testid=role-cp]")!.HasAttribute("disabled"));
+        Assert.False(rows[1].QuerySelector("[data-testid=role-cp]")!.HasAttribute("disabled"));
+        Assert.NotNull(page.Find("[data-testid=wizard-unchecked-note]"));
+    }
+
+    [Fact]
+    public void BasicsStep_Version_OffersTheRepositoryReleasesAndRefusesOthers()
+    {
+        _ctx.RenderProviders();
+        var page = _ctx.Bunit.Render<CreateClusterPage>();
+
+        var offered = page.FindAll("[data-testid=wizard-versions] option").Select(o => o.GetAttribute("value")).ToList();
+        Assert.Equal("1.33.5", offered[0]);
+        Assert.Equal("1.29.0", offered[^1]);
+        Assert.Equal("list", page.Find("[data-testid=wizard-version]").Attributes["list"]?.Name);
+
+        page.Find("[data-testid=wizard-name]").Input("prod");
+        page.Find("[data-testid=wizard-version]").Input("1.40.0");
+        page.Find("[data-testid=wizard-next]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("is not supported: KubeHa provisions 1.29 to 1.33", FieldText(page, "wizard-version"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Review_GeneratedFiles_OpenWithSecretsMasked()
+    {
+        await _ctx.AddHostsAsync("cp1", "lb1");
+        _ctx.RenderProviders();
+        var page = _ctx.Bunit.Render<CreateClusterPage>();
+        page.Find("[data-testid=wizard-name]").Input("prod");
+        page.Find("[data-testid=wizard-version]").Input("v1.31.2");
+        ToHostsStepWithDedicatedLoadBalancer(page, named: false);
+        page.FindAll("[data-testid=wizard-hosts] tbody tr")[0].QuerySelector("[data-testid=role-cp]")!.Change(true);
+        page.FindAll("[data-testid=wizard-hosts] tbody tr")[1].QuerySelector("[data-testid=role-lb]")!.Change(true);
+        page.Find("[data-testid=wizard-next]").Click();
+        page.WaitForElement("[data-testid=wizard-cni]");
+        page.Find("[data-testid=wizard-next]").Click();
+
+        page.WaitForElement("[data-testid=generated-files]", TimeSpan.FromSeconds(30));
+        var files = page.FindAll("[data-testid=generated-file]").Select(f => f.TextContent).ToList();
+        var kubeadm = Assert.Single(files, f => f.Contains("/etc/kubernetes/kubeha/kubeadm-init.yaml", StringComparison.Ordinal));
+        Assert.Contains("v1.31.2", kubeadm, StringComparison.Ordinal);
+        Assert.Matches(@"token: ""?\*\*\*", kubeadm);
+        Assert.DoesNotMatch(@"[a-z0-9]{6}\.[a-z0-9]{16}", kubeadm);
+        Assert.Contains(files, f => f.Contains("haproxy.cfg", StringComparison.Ordinal) && f.Contains("backend", StringComparison.Ordinal));
+        Assert.Contains(files, f => f.Contains("kube-flannel", StringComparison.Ordinal) || f.Contains("calico", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("1.31.2", page.Find("[data-testid=review-summary]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HostsStep_OnAPhone_EveryRoleCheckboxIsLabelled()
+    {
+        await _ctx.AddHostsAsync("cp1", "lb1");
+        _ctx.RenderProviders();
+        var page = _ctx.Bunit.Render<CreateClusterPage>();
+
+        ToHostsStepWithDedicatedLoadBalancer(page);
+
+        var cells = page.FindAll("[data-testid=wizard-hosts] tbody tr")[0].QuerySelectorAll("td");
+        Assert.Contains(cells, c => c.GetAttribute("data-label") == "Control plane");
+        Assert.Contains(cells, c => c.GetAttribute("data-label") == "Load balancer");
+    }
+
     /// <summary>The text of the radio's label, whitespace collapsed (the test id sits on its input).</summary>
     /// <summary>Names the cluster "prod", picks the dedicated HAProxy host and goes on to the hosts step.</summary>
-    private static void ToHostsStepWithDedicatedLoadBalancer(IRenderedComponent<CreateClusterPage> page)
+    private static void ToHostsStepWithDedicatedLoadBalancer(IRenderedComponent<CreateClusterPage> page, bool named = true)
     {
-        page.Find("[data-testid=wizard-name]").Input("prod");
+        if (named)
+        {
+            page.Find("[data-testid=wizard-name]").Input("prod");
+        }
+
         page.Find("[data-testid=wizard-next]").Click();
         page.WaitForElement("[data-testid=lb-dedicated]");
         page.Find("[data-testid=lb-dedicated]").Click();

@@ -78,7 +78,7 @@ public sealed class ClusterWizardModel
 
     public ClusterSpec ToSpec() => Defaults with
     {
-        KubernetesVersion = KubernetesVersion.Trim(),
+        KubernetesVersion = Core.Clusters.KubernetesVersion.Normalise(KubernetesVersion),
         EtcdTopology = EtcdTopology,
         LoadBalancerMode = LoadBalancerMode,
         ControlPlaneEndpointHost = LoadBalancerMode == LoadBalancerMode.NodeLocal ? "" : ControlPlaneEndpointHost.Trim(),
