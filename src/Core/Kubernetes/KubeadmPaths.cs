@@ -4,6 +4,7 @@ namespace KubeHa.Core.Kubernetes;
 public static class KubeadmPaths
 {
     public const string AdminConf = "/etc/kubernetes/admin.conf";
+    public const string KubeletConf = "/etc/kubernetes/kubelet.conf";
     public const string CaCert = "/etc/kubernetes/pki/ca.crt";
     public const string EtcdCaCert = "/etc/kubernetes/pki/etcd/ca.crt";
     public const string EtcdServerCert = "/etc/kubernetes/pki/etcd/server.crt";

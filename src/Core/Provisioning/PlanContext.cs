@@ -102,9 +102,12 @@ public sealed class PlanContext
 
     public bool IsRemoving(ClusterMember member) => Removing.Contains(member.HostId);
 
-    /// <summary>True when <paramref name="host"/> carries this cluster's completion marker of <paramref name="stepKey"/>.</summary>
+    /// <summary>
+    /// True when <paramref name="host"/> carries this cluster's completion marker of <paramref name="stepKey"/> and the
+    /// kubelet.conf the step left (a marker without it is stale: see <see cref="StepMarkers"/>).
+    /// </summary>
     public bool HasCompleted(ClusterMember host, string stepKey) =>
-        StateOf(host.HostId).CompletedSteps.Contains(StepMarkers.Fact(ClusterId, stepKey));
+        StateOf(host.HostId) is { HasKubeletConf: true } state && state.CompletedSteps.Contains(StepMarkers.Fact(ClusterId, stepKey));
 
     public NodeState StateOf(int hostId) => _states.TryGetValue(hostId, out var s) ? s : NodeState.Fresh;
 

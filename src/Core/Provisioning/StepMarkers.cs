@@ -1,3 +1,4 @@
+using KubeHa.Core.Kubernetes;
 using KubeHa.Core.Remote;
 
 namespace KubeHa.Core.Provisioning;
@@ -8,6 +9,9 @@ namespace KubeHa.Core.Provisioning;
 /// <see cref="Steps.Step.MarksCompletion"/> therefore records "done" on the host right after its command succeeded
 /// (<c>/var/lib/kubeha/clusters/ID/KEY.done</c>); the provisioning state (<see cref="NodeStateScript"/>) gathers the
 /// markers at every attempt, and kubeadm reset removes them with the rest of the cluster's files.
+/// A marker counts only next to the kubelet.conf every marking step (init, join) leaves: a marker without it is stale
+/// (a reset done by hand, or an earlier cluster with the same id — another panel, a database started afresh) and
+/// never skips a step.
 /// </summary>
 public static class StepMarkers
 {
@@ -22,8 +26,8 @@ public static class StepMarkers
 
     public static ShellScript Write(int clusterId, string stepKey) => $"mkdir -p {Directory(clusterId)} && touch {Path(clusterId, stepKey)}";
 
-    /// <summary>Exit 0 when the marker exists (asked live, after a broken connection, when facts are stale).</summary>
-    public static ShellScript Exists(int clusterId, string stepKey) => $"test -e {Path(clusterId, stepKey)}";
+    /// <summary>Exit 0 when the marker and kubelet.conf exist (asked live, after a broken connection, when facts are stale).</summary>
+    public static ShellScript Exists(int clusterId, string stepKey) => $"test -e {Path(clusterId, stepKey)} && test -e {KubeadmPaths.KubeletConf}";
 
     public static ShellScript Remove(int clusterId) => $"rm -rf {Directory(clusterId)}";
 

@@ -52,6 +52,16 @@ internal sealed partial class KubeadmStateHosts
 
     public bool Has(int hostId, string file) => Files(hostId).Contains(file);
 
+    /// <summary>Puts a file on a host, as something outside the run left it there.</summary>
+    public void AddFile(int hostId, string file)
+    {
+        var files = Files(hostId);
+        lock (files)
+        {
+            files.Add(file);
+        }
+    }
+
     /// <summary>As on hosts provisioned before completion markers existed.</summary>
     public void RemoveMarkers()
     {
@@ -87,7 +97,7 @@ internal sealed partial class KubeadmStateHosts
 
             if (MarkerTest().Match(script) is { Success: true } test)
             {
-                return new RemoteCommandResult(files.Contains(test.Groups[1].Value) ? 0 : 1, string.Empty, string.Empty);
+                return new RemoteCommandResult(files.Contains(test.Groups[1].Value) && files.Contains(KubeadmPaths.KubeletConf) ? 0 : 1, string.Empty, string.Empty);
             }
 
             if (MarkerTouch().Match(script) is { Success: true } touch)
@@ -191,7 +201,7 @@ internal sealed partial class KubeadmStateHosts
         """ + string.Concat(files.Where(f => f.StartsWith(StepMarkers.Root, StringComparison.Ordinal))
             .Select(f => "done=" + f[(StepMarkers.Root.Length + 1)..^".done".Length] + "\n"));
 
-    [GeneratedRegex(@"^test -e '?(/var/lib/kubeha/clusters/[0-9]+/[a-z-]+\.done)'?$")]
+    [GeneratedRegex(@"^test -e '?(/var/lib/kubeha/clusters/[0-9]+/[a-z-]+\.done)'? && test -e '?/etc/kubernetes/kubelet\.conf'?$")]
     private static partial Regex MarkerTest();
 
     [GeneratedRegex(@"touch '?(/var/lib/kubeha/clusters/[0-9]+/[a-z-]+\.done)'?")]

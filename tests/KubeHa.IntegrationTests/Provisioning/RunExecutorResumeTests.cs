@@ -152,6 +152,27 @@ public sealed class RunExecutorResumeTests : IAsyncLifetime
         Assert.Equal(StepStatus.Skipped, (await LoadRunAsync(again.Id)).Steps.Single(s => s.Key == "init-first-control-plane").Hosts.Single().Status);
     }
 
+    [Fact]
+    public async Task ExecuteAsync_StaleMarkersWithoutKubeconfig_InitAndJoinRunAnyway()
+    {
+        // Markers of a cluster with the same id on hosts that hold no kubeadm files: left by another panel, a database
+        // started afresh, or a reset done by hand. They must not skip kubeadm init or join.
+        var clusterId = await _db.AddClusterAsync(Spec, Roles);
+        var (cp1, w1) = await HostsAsync(clusterId);
+        var hosts = new KubeadmStateHosts();
+        hosts.AddFile(cp1, StepMarkers.Path(clusterId, "init-first-control-plane"));
+        hosts.AddFile(w1, StepMarkers.Path(clusterId, "join-workers"));
+        var agent = hosts.ForAgent();
+        var run = await _db.Ledger.CreateRunAsync(clusterId, new PlanCatalog(null!).Get(PlanCatalog.Create), null, "tester", default);
+
+        Assert.True(await _db.Executor(agent).ExecuteAsync(run.Id, "agent-1", attempt: 1, default));
+
+        AssertStepsSucceeded(await LoadRunAsync(run.Id), "init-first-control-plane", "join-workers");
+        Assert.Single(agent.On(cp1), s => s.StartsWith("kubeadm init", StringComparison.Ordinal));
+        Assert.Single(agent.On(w1), s => s.StartsWith("kubeadm join", StringComparison.Ordinal));
+        Assert.True(hosts.Has(cp1, Core.Kubernetes.KubeadmPaths.AdminConf));
+    }
+
     private static void AssertStepsSucceeded(Run run, params string[] keys)
     {
         foreach (var key in keys)

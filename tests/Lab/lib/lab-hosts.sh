@@ -53,7 +53,7 @@ ensure_base() {
   [[ -e /usr/bin/kubectl ]] && ln -sfn "$(readlink -f /usr/bin/kubectl)" "$STATE/bin/kubectl"
   # Mount points that must exist on the real root for per-host bind mounts. Record the ones we create.
   local d
-  for d in /var/lib/kubelet /var/lib/etcd; do
+  for d in /var/lib/kubelet /var/lib/etcd /var/lib/kubeha; do
     if [[ ! -d $d ]]; then mkdir -p "$d"; echo "$d" >> "$STATE/created-dirs"; fi
   done
   if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
@@ -69,7 +69,7 @@ prepare_host_disk() {
   local i=$1 name=node$1 H; H=$(host_dir "node$1")
   [[ -f $H/prepared ]] && return 0
   local ip; ip=$(host_ip "$i")
-  mkdir -p "$H"/{etc-upper,etc-work,run,home,var-lib-kubelet,var-lib-etcd,sysfake/dmi/id,log,tmp,var-tmp,root} \
+  mkdir -p "$H"/{etc-upper,etc-work,run,home,var-lib-kubelet,var-lib-etcd,var-lib-kubeha,sysfake/dmi/id,log,tmp,var-tmp,root} \
     "$H"/{usr-bin-upper,usr-bin-work,usr-sbin-upper,usr-sbin-work,usr-lib-systemd-upper,usr-lib-systemd-work}
   # Packages the lab simulates start out absent: hide the real machine's copies (overlay whiteouts).
   local b
