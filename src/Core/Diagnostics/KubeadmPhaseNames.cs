@@ -45,6 +45,11 @@ public static partial class KubeadmPhaseNames
         }
 
         var tag = m.Groups["tag"].Value;
+        if (tag == "config" && m.Groups["sub"].Value == "images")
+        {
+            return "images-pulled"; // "[config/images] Pulled registry.k8s.io/...": kubeadm config images pull, not a config phase
+        }
+
         if (NotPhases.Contains(tag))
         {
             return null;
@@ -54,6 +59,6 @@ public static partial class KubeadmPhaseNames
     }
 
     // "[certs] ...", "[preflight/images] ...", "[upgrade/apply] ..." (first segment kept).
-    [GeneratedRegex(@"^\[(?<tag>[a-z][a-z0-9-]{1,40})(?:/[a-z0-9-]{1,40})?\](?:\s|$)", RegexOptions.CultureInvariant, 2000)]
+    [GeneratedRegex(@"^\[(?<tag>[a-z][a-z0-9-]{1,40})(?:/(?<sub>[a-z0-9-]{1,40}))?\](?:\s|$)", RegexOptions.CultureInvariant, 2000)]
     private static partial Regex TagRegex();
 }

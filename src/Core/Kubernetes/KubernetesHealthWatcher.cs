@@ -11,9 +11,13 @@ namespace KubeHa.Core.Kubernetes;
 /// list's resourceVersion; every event updates the state and publishes a snapshot at once. A watch that ends (the
 /// server's timeout, HAProxy closing the connection of a killed apiserver, 410 Gone) is followed by a fresh list and
 /// watch; an endpoint that fails makes the next one current, and the snapshot says so (<see cref="KubernetesHealth.Error"/>).
+/// While on a fallback, the first endpoint (the VIP or load balancer) is tried again every <paramref name="preferredRetry"/>
+/// (30 s by default) and becomes current again as soon as it answers.
 /// </summary>
-public sealed class KubernetesHealthWatcher(TimeProvider time) : IKubernetesHealthWatcher
+public sealed class KubernetesHealthWatcher(TimeProvider time, TimeSpan? preferredRetry = null) : IKubernetesHealthWatcher
 {
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>The server ends each watch after this long, so a silently dead connection is noticed within it.</summary>
     public const int WatchTimeoutSeconds = 60;
 
@@ -55,6 +59,7 @@ public sealed class KubernetesHealthWatcher(TimeProvider time) : IKubernetesHeal
         while (!cancellationToken.IsCancellationRequested)
         {
             var endpoint = endpoints[current];
+            using var back = current == 0 ? new CancellationTokenSource() : new CancellationTokenSource(preferredRetry ?? TimeSpan.FromSeconds(30), time);
             try
             {
                 using var client = await ConnectAsync(kubeconfig, endpoint);
@@ -65,17 +70,28 @@ public sealed class KubernetesHealthWatcher(TimeProvider time) : IKubernetesHeal
                 writer.TryWrite(state.Snapshot(endpoint, null));
 
                 var watchStarted = time.GetTimestamp();
-                using var watches = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                using var watches = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, back.Token);
                 var nodeWatch = WatchNodesAsync(client, nodes.Metadata.ResourceVersion, state, endpoint, writer, watches.Token);
                 var podWatch = WatchPodsAsync(client, pods.Metadata.ResourceVersion, state, endpoint, writer, watches.Token);
                 var first = await Task.WhenAny(nodeWatch, podWatch);
                 await watches.CancelAsync();
                 await Task.WhenAll(nodeWatch, podWatch).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 await first; // a watch that failed (rather than ended) makes this endpoint fail over
+                if (back.IsCancellationRequested)
+                {
+                    // On a fallback for a while: back to the first endpoint if it answers; otherwise list and watch here again.
+                    current = await AnswersAsync(kubeconfig, endpoints[0], cancellationToken) ? 0 : current;
+                    continue;
+                }
+
                 if (time.GetElapsedTime(watchStarted) < ShortestWatch)
                 {
                     await Task.Delay(ShortestWatch, time, cancellationToken);
                 }
+            }
+            catch (Exception) when (back.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                current = await AnswersAsync(kubeconfig, endpoints[0], cancellationToken) ? 0 : current;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -120,6 +136,22 @@ public sealed class KubernetesHealthWatcher(TimeProvider time) : IKubernetesHeal
             {
                 writer.TryWrite(state.Snapshot(endpoint, null));
             }
+        }
+    }
+
+    private static async Task<bool> AnswersAsync(string kubeconfig, Uri endpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            probe.CancelAfter(ProbeTimeout);
+            using var client = await ConnectAsync(kubeconfig, endpoint);
+            await client.CoreV1.ListNodeAsync(limit: 1, cancellationToken: probe.Token);
+            return true;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

@@ -83,6 +83,14 @@ public sealed class CreateClusterWizardTests(BrowserFixture browser, SshdFixture
         await Expect(page.ByTestId("diagram-control-planes")).ToContainTextAsync("node-a (init)");
         await Expect(page.ByTestId("hosts-error").Filter(new() { HasText = "at least one control plane" })).ToHaveCountAsync(0);
         await Screenshots.SaveAsync(page, "wizard-3-hosts");
+
+        // On a phone (390 px) every role checkbox is a labelled, usable control.
+        await page.SetViewportSizeAsync(390, 844);
+        var phoneCheckbox = HostRow(page, "node-c").ByTestId("role-worker");
+        var box = await phoneCheckbox.BoundingBoxAsync();
+        Assert.True(box is { Width: >= 16, Height: >= 16 } && box.X >= 0 && box.X + box.Width <= 390, $"role checkbox at {box?.X},{box?.Y} {box?.Width}x{box?.Height}");
+        await Screenshots.SaveAsync(page, "wizard-3-hosts-phone");
+        await page.SetViewportSizeAsync(1440, 900);
         await page.ByTestId("wizard-next").ClickAsync();
 
         // Network: defaults; review shows the plan preview with kubeadm init on node-a only.
@@ -91,6 +99,8 @@ public sealed class CreateClusterWizardTests(BrowserFixture browser, SshdFixture
         await page.ByTestId("wizard-next").ClickAsync();
         await Expect(page.ByTestId("plan-preview")).ToBeVisibleAsync();
         await Expect(page.ByTestId("review-warning").First).ToContainTextAsync("single control plane");
+        await page.ByTestId("generated-file").First.Locator("summary").ClickAsync();
+        await Expect(page.ByTestId("generated-files")).ToContainTextAsync("kubeadm-init.yaml");
         await Screenshots.SaveAsync(page, "wizard-5-review");
         await page.ByTestId("wizard-create").ClickAsync();
 

@@ -11,7 +11,7 @@ namespace KubeHa.IntegrationTests.Clusters;
 [Trait("Category", "Integration")]
 public sealed class KubernetesHealthWatcherTests
 {
-    private static SimulatedKubernetesApi Api() => new(
+    private static SimulatedKubernetesApi Api(int? port = null) => new(
         [
             SimulatedKubernetesApi.Node("node1", ready: true, "10.77.0.11", "10", controlPlane: true),
             SimulatedKubernetesApi.Node("node6", ready: true, "10.77.0.16", "11"),
@@ -21,7 +21,8 @@ public sealed class KubernetesHealthWatcherTests
             SimulatedKubernetesApi.Pod("kube-system", "etcd-node1", "node1", "etcd"),
             SimulatedKubernetesApi.Pod("default", "web-1", "node6", "web"),
             SimulatedKubernetesApi.Pod("default", "job-1", "node6", "job", phase: "Succeeded"),
-        ]);
+        ],
+        port);
 
     [Fact]
     public async Task WatchAsync_NodeGoesNotReady_PushedByTheWatchWithoutListingAgain()
@@ -72,6 +73,24 @@ public sealed class KubernetesHealthWatcherTests
 
         Assert.Equal(api.Endpoint, health.Endpoint);
         Assert.False(health.Stale);
+    }
+
+    [Fact]
+    public async Task WatchAsync_FirstEndpointAnswersAgain_ReturnsToIt()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var port = HaproxyProcess.FreePort();
+        var vip = new Uri($"http://127.0.0.1:{port}");
+        await using var controlPlane = Api();
+        var watcher = new KubernetesHealthWatcher(TimeProvider.System, preferredRetry: TimeSpan.FromMilliseconds(500));
+        await using var feed = watcher.WatchAsync(SimulatedKubernetesApi.Kubeconfig(vip), [vip, controlPlane.Endpoint], cts.Token).GetAsyncEnumerator(cts.Token);
+        Assert.Equal(controlPlane.Endpoint, (await NextAsync(feed, h => h.Error is null && h.Nodes.Count == 2)).Endpoint);
+
+        await using var back = Api(port);
+
+        var health = await NextAsync(feed, h => h.Endpoint == vip);
+        Assert.Null(health.Error);
+        Assert.Equal(2, health.Nodes.Count);
     }
 
     private static async Task<KubernetesHealth> NextAsync(IAsyncEnumerator<KubernetesHealth> feed, Func<KubernetesHealth, bool> condition)

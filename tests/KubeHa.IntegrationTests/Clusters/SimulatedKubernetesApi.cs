@@ -22,11 +22,12 @@ internal sealed class SimulatedKubernetesApi : IAsyncDisposable
     private int _nodeLists;
     private int _nodeWatches;
 
-    public SimulatedKubernetesApi(IReadOnlyList<V1Node> nodes, IReadOnlyList<V1Pod> pods)
+    /// <param name="port">The loopback port to serve on (a test reserves one to start the server later); null: a free one.</param>
+    public SimulatedKubernetesApi(IReadOnlyList<V1Node> nodes, IReadOnlyList<V1Pod> pods, int? port = null)
     {
         Nodes = nodes;
         Pods = pods;
-        var port = HaproxyProcess.FreePort();
+        port ??= HaproxyProcess.FreePort();
         Endpoint = new Uri($"http://127.0.0.1:{port}");
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();

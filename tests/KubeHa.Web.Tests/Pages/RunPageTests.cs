@@ -98,6 +98,18 @@ public sealed class RunPageTests : IAsyncLifetime
         Assert.True(await _ctx.Services.GetRequiredService<RunLedger>().IsCancelRequestedAsync(runId, default));
     }
 
+    [Fact]
+    public async Task Render_AttemptFailedWithoutOutput_LastLinesShowTheStepsEarlierLines()
+    {
+        var (runId, _) = await SeedFailedRunAsync(lines: 12, recordFailureAfterOutput: true);
+        _ctx.RenderProviders();
+
+        var page = _ctx.Bunit.Render<RunPage>(p => p.Add(x => x.RunId, runId));
+
+        page.WaitForAssertion(() => Assert.Equal("failed", page.Find("[data-testid=run-status]").GetAttribute("data-status")));
+        Assert.Contains("line 12", page.Find("[data-testid=failed-last-lines]").TextContent, StringComparison.Ordinal);
+    }
+
     private static async Task ConfirmAsync(IRenderedComponent<Bunit.Rendering.ContainerFragment> providers, string button)
     {
         providers.WaitForAssertion(() => Assert.Contains(providers.FindAll("button"), b => b.TextContent.Trim() == button));
@@ -120,7 +132,7 @@ public sealed class RunPageTests : IAsyncLifetime
         }
     }
 
-    private async Task<(long RunId, int HostId)> SeedFailedRunAsync(int lines, bool finish = true)
+    private async Task<(long RunId, int HostId)> SeedFailedRunAsync(int lines, bool finish = true, bool recordFailureAfterOutput = false)
     {
         var hosts = await _ctx.AddHostsAsync("cp1", "lb1");
         var catalog = _ctx.Services.GetRequiredService<ClusterCatalog>();
@@ -135,7 +147,10 @@ public sealed class RunPageTests : IAsyncLifetime
         await ledger.SetStepStatusAsync(run.Id, 0, plan.Steps[0].Key, StepStatus.Succeeded, default);
         await ledger.RecordHostStepAsync(run.Id, 0, plan.Steps[0].Key, hosts[0], StepStatus.Succeeded, 0, null, default);
         await ledger.SetStepStatusAsync(run.Id, init.i, init.s.Key, StepStatus.Failed, default);
-        await ledger.RecordHostStepAsync(run.Id, init.i, init.s.Key, hosts[0], StepStatus.Failed, 1, "kubeadm init --config /etc/kubernetes/kubeadm.yaml exited with 1", default);
+        if (!recordFailureAfterOutput)
+        {
+            await ledger.RecordHostStepAsync(run.Id, init.i, init.s.Key, hosts[0], StepStatus.Failed, 1, "kubeadm init --config /etc/kubernetes/kubeadm.yaml exited with 1", default);
+        }
 
         await using (var writer = await ledger.OpenLogAsync(run.Id, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default))
         {
@@ -144,6 +159,14 @@ public sealed class RunPageTests : IAsyncLifetime
             {
                 writer.Write(init.s.Key, hosts[0], i % 3 == 0 ? LogStream.Stderr : LogStream.Stdout, $"line {i}");
             }
+        }
+
+        if (recordFailureAfterOutput)
+        {
+            // A second attempt starts (stamped after the first attempt's lines) and fails before printing anything.
+            await Task.Delay(20);
+            await ledger.RecordHostStepAsync(run.Id, init.i, init.s.Key, hosts[0], StepStatus.Running, null, null, default);
+            await ledger.RecordHostStepAsync(run.Id, init.i, init.s.Key, hosts[0], StepStatus.Failed, 1, "kubeadm init --config /etc/kubernetes/kubeadm.yaml exited with 1", default);
         }
 
         if (finish)
