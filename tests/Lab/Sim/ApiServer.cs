@@ -35,7 +35,8 @@ internal static class ApiServer
             return 1;
         }
 
-        var cert = X509Certificate2.CreateFromPemFile(Path.Combine(pki, "apiserver.crt"), Path.Combine(pki, "apiserver.key"));
+        // Loaded once, like the real apiserver: a renewed apiserver.crt is served only after a restart of the static pod.
+        var serving = new ServingCertificate(pki);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
@@ -46,7 +47,7 @@ internal static class ApiServer
                 lo.Protocols = HttpProtocols.Http1AndHttp2;
                 lo.UseHttps(new HttpsConnectionAdapterOptions
                 {
-                    ServerCertificate = cert,
+                    ServerCertificateSelector = (_, _) => serving.Current,
                     ClientCertificateMode = ClientCertificateMode.AllowCertificate,
                     ClientCertificateValidation = (_, _, _) => true,
                 });
@@ -73,6 +74,13 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress)
     {
         var latency = LabEnv.AddedLatency;
         if (latency > TimeSpan.Zero) await Task.Delay(latency, ctx.RequestAborted);
+        // An expired client certificate fails x509 authentication: 401, which kubectl reports as
+        // "error: You must be logged in to the server (Unauthorized)".
+        if (ctx.Connection.ClientCertificate is { } client && client.NotAfter.ToUniversalTime() < LabEnv.Now.UtcDateTime)
+        {
+            await Json(ctx, 401, Status(401, "Unauthorized", "Unauthorized"));
+            return;
+        }
         var path = ctx.Request.Path.Value?.TrimEnd('/') ?? "";
         switch (path)
         {
