@@ -332,7 +332,7 @@ internal static partial class Kubeadm
         var args = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["advertise-client-urls"] = EtcdClient.ClientUrl(ip), ["cert-file"] = $"{Pki}/etcd/server.crt", ["client-cert-auth"] = "true",
-            ["data-dir"] = "/var/lib/etcd", ["experimental-initial-corrupt-check"] = "true", ["experimental-watch-progress-notify-interval"] = "5s",
+            ["data-dir"] = "/var/lib/etcd",
             ["initial-advertise-peer-urls"] = EtcdClient.PeerUrl(ip),
             ["initial-cluster"] = initialCluster.Count == 0 ? $"{nodeName}={EtcdClient.PeerUrl(ip)}" : string.Join(',', initialCluster.Select(m => $"{m.Name}={m.PeerUrl}")),
             ["key-file"] = $"{Pki}/etcd/server.key", ["listen-client-urls"] = $"https://127.0.0.1:{EtcdClient.ClientPort},{EtcdClient.ClientUrl(ip)}",
@@ -341,6 +341,17 @@ internal static partial class Kubeadm
             ["peer-trusted-ca-file"] = $"{Pki}/etcd/ca.crt", ["snapshot-count"] = "10000", ["trusted-ca-file"] = $"{Pki}/etcd/ca.crt",
         };
         if (initialCluster.Count > 0) args["initial-cluster-state"] = "existing";
+        // kubeadm 1.34 moved to etcd 3.6, which spells the experimental flags as a feature gate and a plain flag.
+        if (Minor(KubeadmVersion) >= 34)
+        {
+            args["feature-gates"] = "InitialCorruptCheck=true";
+            args["watch-progress-notify-interval"] = "5s";
+        }
+        else
+        {
+            args["experimental-initial-corrupt-check"] = "true";
+            args["experimental-watch-progress-notify-interval"] = "5s";
+        }
         foreach (var (k, v) in extraArgs) args[k] = v;
         Directory.CreateDirectory(Manifests);
         File.WriteAllText(Path.Combine(Manifests, "etcd.yaml"), StaticPod("etcd", clusterId, "registry.k8s.io/etcd:3.5.15-0",
