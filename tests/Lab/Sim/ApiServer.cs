@@ -28,6 +28,8 @@ internal static class ApiServer
         var bind = Arg("--bind", LabEnv.Ip);
         var node = Arg("--node", LabEnv.NodeName);
         var pki = Arg("--pki", "/etc/kubernetes/pki");
+        // Each apiserver reports its own version: its manifest's image tag (what an upgrade rewrites).
+        var version = Arg("--version", "");
         var store = new ClusterStore(cluster);
         if (!store.Exists)
         {
@@ -54,7 +56,7 @@ internal static class ApiServer
             });
         });
         var app = builder.Build();
-        var handler = new ApiHandler(store, $"{bind}:6443");
+        var handler = new ApiHandler(store, $"{bind}:6443", version);
         app.Run(handler.HandleAsync);
         using var cts = new CancellationTokenSource();
         var lifecycle = new NodeLifecycle(store, node).RunAsync(cts.Token);
@@ -66,7 +68,7 @@ internal static class ApiServer
     }
 }
 
-internal sealed class ApiHandler(ClusterStore store, string serverAddress)
+internal sealed class ApiHandler(ClusterStore store, string serverAddress, string version = "")
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
@@ -88,7 +90,7 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress)
                 await Text(ctx, 200, "ok");
                 return;
             case "/version":
-                await Json(ctx, 200, VersionInfo(store.Read().KubernetesVersion));
+                await Json(ctx, 200, VersionInfo(version.Length > 0 ? version : store.Read().KubernetesVersion));
                 return;
             case "/api":
                 await Json(ctx, 200, ApiDiscovery.Versions(serverAddress));

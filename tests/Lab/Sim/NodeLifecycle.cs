@@ -32,6 +32,19 @@ internal sealed class NodeLifecycle(ClusterStore store, string node)
         File.Exists(Path.Combine(store.HeartbeatDir, name))
         && DateTime.UtcNow - File.GetLastWriteTimeUtc(Path.Combine(store.HeartbeatDir, name)) < HeartbeatGrace;
 
+    private string? KubeletVersion(string name)
+    {
+        try
+        {
+            var v = File.ReadAllText(Path.Combine(store.HeartbeatDir, name)).Trim();
+            return v.StartsWith('v') && v.Length > 1 ? v : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     private bool Reconcile(ClusterState st, bool apply)
     {
         var changed = false;
@@ -50,12 +63,16 @@ internal sealed class NodeLifecycle(ClusterStore store, string node)
                     ? ("False", "KubeletNotReady", "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized")
                     : ("True", "KubeletReady", "kubelet is posting ready status");
             var cond = n["status"]?["conditions"]?.AsArray().FirstOrDefault(c => c?["type"]?.GetValue<string>() == "Ready");
-            if (cond?["status"]?.GetValue<string>() == status) continue;
+            // Each kubelet reports the version it runs (its heartbeat carries it), not the cluster's.
+            var kubelet = alive ? KubeletVersion(name) : null;
+            var versionChanged = kubelet is not null && n["status"]?["nodeInfo"]?["kubeletVersion"]?.GetValue<string>() != kubelet;
+            if (cond?["status"]?.GetValue<string>() == status && !versionChanged) continue;
             changed = true;
             if (!apply) continue;
             var copy = n.DeepClone().AsObject();
             var s = copy["status"] as JsonObject ?? new JsonObject();
             copy["status"] = s;
+            if (versionChanged && s["nodeInfo"] is JsonObject info) info["kubeletVersion"] = kubelet;
             var ts = ClusterStore.Now();
             s["conditions"] = new JsonArray(new JsonObject
             {
