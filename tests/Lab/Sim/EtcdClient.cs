@@ -87,11 +87,10 @@ internal sealed class EtcdClient
     {
         var (ok, output) = Ctl(Endpoints, ["member", "add", name, "--peer-urls=" + peerUrl, .. learner ? new[] { "--learner" } : []]);
         if (!ok) throw new EtcdException(output);
+        var members = ListMembers().Select(m => m.PeerUrl == peerUrl ? m with { Name = name } : m).ToList();
         Endpoints.Add(ClientUrl(new Uri(peerUrl).Host));
-        return ListMembers().Select(m => m.PeerUrl == peerUrl ? m with { Name = name } : m).ToList();
+        return members;
     }
-
-    public ulong? MemberId(string peerUrl) => ListMembers().FirstOrDefault(m => m.PeerUrl == peerUrl)?.Id;
 
     /// <summary>MemberPromote: retried (the learner must catch up with the leader first) for up to <paramref name="timeout"/>.</summary>
     public void Promote(ulong id, TimeSpan timeout)
@@ -99,9 +98,9 @@ internal sealed class EtcdClient
         var sw = Stopwatch.StartNew();
         while (true)
         {
-            if (ListMembers().FirstOrDefault(m => m.Id == id) is { IsLearner: false }) return;
             var (ok, output) = Ctl(Endpoints, "member", "promote", id.ToString("x", CultureInfo.InvariantCulture));
-            if (ok) return;
+            // Already a voting member (kubeadm checks isLearner first).
+            if (ok || output == "etcdserver: can only promote a learner member") return;
             if (sw.Elapsed > timeout) throw new EtcdException(output);
             Thread.Sleep(1000);
         }

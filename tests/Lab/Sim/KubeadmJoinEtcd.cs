@@ -26,7 +26,7 @@ internal static partial class Kubeadm
             Phase("[etcd] Announced new etcd member joining to the existing etcd cluster");
             Phase("[etcd] Creating static Pod manifest for \"etcd\"");
             WriteEtcdManifest(clusterId, cfg.NodeName, cfg.AdvertiseAddress, members.Select(m => (m.Name, m.PeerUrl)).ToList(), []);
-            if (learner && client.MemberId(peerUrl) is { } id) client.Promote(id, EtcdPromoteTimeout);
+            if (learner && members.FirstOrDefault(m => m.PeerUrl == peerUrl) is { } added) client.Promote(added.Id, EtcdPromoteTimeout);
             Phase("[etcd] Waiting for the new etcd member to join the cluster. This can take up to 40s");
             client.WaitForClusterAvailable(8, TimeSpan.FromSeconds(5));
             return null;
@@ -49,8 +49,9 @@ internal static partial class Kubeadm
             var members = client.ListMembers();
             var ip = ManifestAdvertiseAddress();
             if (members.Count == 1 && ip is not null && client.Endpoints.Contains(EtcdClient.ClientUrl(ip))) return;
-            if (ip is null || client.MemberId(EtcdClient.PeerUrl(ip)) is not { } id) return;
-            client.Remove(id);
+            // Already removed: nothing to do, as kubeadm (ErrNoMemberIDForPeerURL).
+            if (ip is null || members.FirstOrDefault(m => m.PeerUrl == EtcdClient.PeerUrl(ip)) is not { } own) return;
+            client.Remove(own.Id);
         }
         catch (EtcdException e)
         {
