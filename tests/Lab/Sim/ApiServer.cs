@@ -141,7 +141,7 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress, strin
         }
     }
 
-    internal sealed record Route(ApiDiscovery.Resource Resource, string? Namespace, string? Name, bool Status);
+    internal sealed record Route(ApiDiscovery.Resource Resource, string? Namespace, string? Name, bool Status, bool Eviction = false);
 
     private static bool TryRoute(string[] s, out Route route)
     {
@@ -157,9 +157,10 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress, strin
         if (res is null) return false;
         var name = s.Length > i + 1 ? s[i + 1] : null;
         var status = s.Length > i + 2 && s[i + 2] == "status";
-        if (s.Length > i + 3 || (s.Length == i + 3 && !status)) return false;
+        var eviction = s.Length > i + 2 && s[i + 2] == "eviction" && res.Name == "pods";
+        if (s.Length > i + 3 || (s.Length == i + 3 && !status && !eviction)) return false;
         if (res.Namespaced && ns is null && name is not null) return false;
-        route = new Route(res, res.Namespaced ? ns : null, name, status);
+        route = new Route(res, res.Namespaced ? ns : null, name, status, eviction);
         return true;
     }
 
@@ -177,6 +178,14 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress, strin
         }
         var g = r.Resource.Group;
         var res = r.Resource.Name;
+        if (r.Eviction)
+        {
+            if (method != "POST") { await Json(ctx, 405, Status(405, "MethodNotAllowed", "method not allowed")); return; }
+            var dryRun = q["dryRun"].ToString() == "All";
+            var (code, body) = store.Update(st => Evictions.Evict(st, r.Namespace!, r.Name!, dryRun));
+            await Json(ctx, code, body);
+            return;
+        }
         switch (method)
         {
             case "GET":
@@ -279,6 +288,7 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress, strin
             var kv = term.Split('=', 2);
             if (kv.Length == 2 && kv[0] == "metadata.name" && obj["metadata"]?["name"]?.GetValue<string>() != kv[1].TrimStart('=')) return false;
             if (kv.Length == 2 && kv[0] == "metadata.namespace" && obj["metadata"]?["namespace"]?.GetValue<string>() != kv[1].TrimStart('=')) return false;
+            if (kv.Length == 2 && kv[0] == "spec.nodeName" && (obj["spec"]?["nodeName"]?.GetValue<string>() ?? "") != kv[1].TrimStart('=')) return false;
         }
         var labels = q["labelSelector"].ToString();
         foreach (var term in labels.Split(',', StringSplitOptions.RemoveEmptyEntries))

@@ -90,11 +90,16 @@ internal sealed class NodeLifecycle(ClusterStore store, string node)
             st.Put("", "nodes", null, copy);
         }
 
-        foreach (var (_, p) in st.List("", "pods", "kube-system").ToList())
+        // kube-system's pods as before; any other pod bound to a node (spec.nodeName: there is no scheduler) runs
+        // while that node's kubelet is alive, so PodDisruptionBudgets count it as healthy.
+        foreach (var (_, p) in st.List("", "pods", null).ToList())
         {
             var name = p["metadata"]!["name"]!.GetValue<string>();
+            var ns = p["metadata"]?["namespace"]?.GetValue<string>() ?? "default";
             var host = p["spec"]?["nodeName"]?.GetValue<string>() ?? "";
-            var running = name.StartsWith("coredns-", StringComparison.Ordinal) ? cni
+            if (ns != "kube-system" && host.Length == 0) continue;
+            var running = ns != "kube-system" ? Fresh(host)
+                : name.StartsWith("coredns-", StringComparison.Ordinal) ? cni
                 : name.StartsWith("kube-apiserver-", StringComparison.Ordinal) ? Fresh("apiserver-" + host)
                 : Fresh(host);
             var phase = running ? "Running" : "Pending";
@@ -107,7 +112,7 @@ internal sealed class NodeLifecycle(ClusterStore store, string node)
                 ["phase"] = phase,
                 ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = running ? "True" : "False" }),
             };
-            st.Put("", "pods", "kube-system", copy);
+            st.Put("", "pods", ns, copy);
         }
 
         // Token cleaner: expired bootstrap tokens disappear, with their JWS signature in cluster-info.
