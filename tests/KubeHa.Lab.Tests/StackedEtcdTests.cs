@@ -80,7 +80,9 @@ public sealed class StackedEtcdTests(LabFixture lab)
         // A write on one member is read back from another: a replicated key-value store, not a listener.
         var key = "/khlab/probe-" + Guid.NewGuid().ToString("N");
         Assert.Equal(0, Etcdctl("node1", $"put {key} written-on-node1").Exit);
-        Assert.Equal($"{key}\nwritten-on-node1", Etcdctl("node3", $"get {key}").Out.Trim());
+        var read = Etcdctl("node3", $"get {key}");
+        Assert.True(read.Exit == 0, read.Err);
+        Assert.Equal($"{key}\nwritten-on-node1", read.Out.Trim());
         Etcdctl("node1", $"del {key}");
 
         // Three real members stay under 150 MB resident together.
