@@ -83,6 +83,15 @@ internal static class ApiDiscovery
                     ["verbs"] = new JsonArray("get", "patch", "update"),
                 });
             }
+            // kubectl drain looks for this subresource (policy/v1 Eviction) before it evicts.
+            if (r.Name == "pods")
+            {
+                arr.Add(new JsonObject
+                {
+                    ["name"] = "pods/eviction", ["singularName"] = "", ["namespaced"] = true, ["group"] = "policy", ["version"] = "v1",
+                    ["kind"] = "Eviction", ["verbs"] = new JsonArray("create"),
+                });
+            }
         }
         return new JsonObject
         {

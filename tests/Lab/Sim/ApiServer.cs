@@ -28,6 +28,8 @@ internal static class ApiServer
         var bind = Arg("--bind", LabEnv.Ip);
         var node = Arg("--node", LabEnv.NodeName);
         var pki = Arg("--pki", "/etc/kubernetes/pki");
+        // Each apiserver reports its own version: its manifest's image tag (what an upgrade rewrites).
+        var version = Arg("--version", "");
         var store = new ClusterStore(cluster);
         if (!store.Exists)
         {
@@ -35,7 +37,8 @@ internal static class ApiServer
             return 1;
         }
 
-        var cert = X509Certificate2.CreateFromPemFile(Path.Combine(pki, "apiserver.crt"), Path.Combine(pki, "apiserver.key"));
+        // Loaded once, like the real apiserver: a renewed apiserver.crt is served only after a restart of the static pod.
+        var serving = new ServingCertificate(pki);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
@@ -46,14 +49,14 @@ internal static class ApiServer
                 lo.Protocols = HttpProtocols.Http1AndHttp2;
                 lo.UseHttps(new HttpsConnectionAdapterOptions
                 {
-                    ServerCertificate = cert,
+                    ServerCertificateSelector = (_, _) => serving.Current,
                     ClientCertificateMode = ClientCertificateMode.AllowCertificate,
                     ClientCertificateValidation = (_, _, _) => true,
                 });
             });
         });
         var app = builder.Build();
-        var handler = new ApiHandler(store, $"{bind}:6443");
+        var handler = new ApiHandler(store, $"{bind}:6443", version);
         app.Run(handler.HandleAsync);
         using var cts = new CancellationTokenSource();
         var lifecycle = new NodeLifecycle(store, node).RunAsync(cts.Token);
@@ -65,7 +68,7 @@ internal static class ApiServer
     }
 }
 
-internal sealed class ApiHandler(ClusterStore store, string serverAddress)
+internal sealed class ApiHandler(ClusterStore store, string serverAddress, string version = "")
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
@@ -73,6 +76,13 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress)
     {
         var latency = LabEnv.AddedLatency;
         if (latency > TimeSpan.Zero) await Task.Delay(latency, ctx.RequestAborted);
+        // An expired client certificate fails x509 authentication: 401, which kubectl reports as
+        // "error: You must be logged in to the server (Unauthorized)".
+        if (ctx.Connection.ClientCertificate is { } client && client.NotAfter.ToUniversalTime() < LabEnv.Now.UtcDateTime)
+        {
+            await Json(ctx, 401, Status(401, "Unauthorized", "Unauthorized"));
+            return;
+        }
         var path = ctx.Request.Path.Value?.TrimEnd('/') ?? "";
         switch (path)
         {
@@ -80,7 +90,7 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress)
                 await Text(ctx, 200, "ok");
                 return;
             case "/version":
-                await Json(ctx, 200, VersionInfo(store.Read().KubernetesVersion));
+                await Json(ctx, 200, VersionInfo(version.Length > 0 ? version : store.Read().KubernetesVersion));
                 return;
             case "/api":
                 await Json(ctx, 200, ApiDiscovery.Versions(serverAddress));
@@ -131,7 +141,7 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress)
         }
     }
 
-    internal sealed record Route(ApiDiscovery.Resource Resource, string? Namespace, string? Name, bool Status);
+    internal sealed record Route(ApiDiscovery.Resource Resource, string? Namespace, string? Name, bool Status, bool Eviction = false);
 
     private static bool TryRoute(string[] s, out Route route)
     {
@@ -147,9 +157,10 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress)
         if (res is null) return false;
         var name = s.Length > i + 1 ? s[i + 1] : null;
         var status = s.Length > i + 2 && s[i + 2] == "status";
-        if (s.Length > i + 3 || (s.Length == i + 3 && !status)) return false;
+        var eviction = s.Length > i + 2 && s[i + 2] == "eviction" && res.Name == "pods";
+        if (s.Length > i + 3 || (s.Length == i + 3 && !status && !eviction)) return false;
         if (res.Namespaced && ns is null && name is not null) return false;
-        route = new Route(res, res.Namespaced ? ns : null, name, status);
+        route = new Route(res, res.Namespaced ? ns : null, name, status, eviction);
         return true;
     }
 
@@ -167,6 +178,14 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress)
         }
         var g = r.Resource.Group;
         var res = r.Resource.Name;
+        if (r.Eviction)
+        {
+            if (method != "POST") { await Json(ctx, 405, Status(405, "MethodNotAllowed", "method not allowed")); return; }
+            var dryRun = q["dryRun"].ToString() == "All";
+            var (code, body) = store.Update(st => Evictions.Evict(st, r.Namespace!, r.Name!, dryRun));
+            await Json(ctx, code, body);
+            return;
+        }
         switch (method)
         {
             case "GET":
@@ -269,6 +288,7 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress)
             var kv = term.Split('=', 2);
             if (kv.Length == 2 && kv[0] == "metadata.name" && obj["metadata"]?["name"]?.GetValue<string>() != kv[1].TrimStart('=')) return false;
             if (kv.Length == 2 && kv[0] == "metadata.namespace" && obj["metadata"]?["namespace"]?.GetValue<string>() != kv[1].TrimStart('=')) return false;
+            if (kv.Length == 2 && kv[0] == "spec.nodeName" && (obj["spec"]?["nodeName"]?.GetValue<string>() ?? "") != kv[1].TrimStart('=')) return false;
         }
         var labels = q["labelSelector"].ToString();
         foreach (var term in labels.Split(',', StringSplitOptions.RemoveEmptyEntries))

@@ -107,21 +107,52 @@ internal static class ClusterObjects
             },
         };
         st.Put("", "nodes", null, n);
-        Pod(st, "kube-proxy-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))[..5], name, "kube-proxy");
+        var proxy = Pod(st, "kube-proxy-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))[..5], name, "kube-proxy");
+        // kube-proxy's pods belong to its DaemonSet (kubectl drain skips them with --ignore-daemonsets).
+        var ds = KubeProxyDaemonSet(st);
+        proxy["metadata"]!["ownerReferences"] = new JsonArray(new JsonObject
+        {
+            ["apiVersion"] = "apps/v1", ["kind"] = "DaemonSet", ["name"] = "kube-proxy", ["uid"] = ds["metadata"]!["uid"]!.DeepClone(),
+            ["controller"] = true, ["blockOwnerDeletion"] = true,
+        });
+        st.Put("", "pods", "kube-system", proxy);
         if (controlPlane)
         {
             foreach (var c in new[] { "kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd" })
-                Pod(st, $"{c}-{name}", name, c);
+            {
+                // The API's copy of a static pod is a mirror pod (kubectl drain leaves those alone).
+                var mirror = Pod(st, $"{c}-{name}", name, c);
+                mirror["metadata"]!["annotations"] = new JsonObject { ["kubernetes.io/config.mirror"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) };
+                st.Put("", "pods", "kube-system", mirror);
+            }
             if (!st.ControlPlanes.Contains(name)) st.ControlPlanes.Add(name);
         }
     }
 
-    public static void Pod(ClusterState st, string name, string node, string component)
+    public static JsonObject Pod(ClusterState st, string name, string node, string component)
     {
         var p = Meta(name, "kube-system", new JsonObject { ["component"] = component, ["k8s-app"] = component });
         p["apiVersion"] = "v1"; p["kind"] = "Pod";
         p["spec"] = new JsonObject { ["nodeName"] = node, ["containers"] = new JsonArray(new JsonObject { ["name"] = component, ["image"] = "registry.k8s.io/" + component }) };
         p["status"] = new JsonObject { ["phase"] = "Pending" };
-        st.Put("", "pods", "kube-system", p);
+        return st.Put("", "pods", "kube-system", p);
+    }
+
+    /// <summary>kubeadm's kube-proxy addon DaemonSet (created once).</summary>
+    private static JsonObject KubeProxyDaemonSet(ClusterState st)
+    {
+        if (st.Get("apps", "daemonsets", "kube-system", "kube-proxy") is { } existing) return existing;
+        var ds = Meta("kube-proxy", "kube-system", new JsonObject { ["k8s-app"] = "kube-proxy" });
+        ds["apiVersion"] = "apps/v1"; ds["kind"] = "DaemonSet";
+        ds["spec"] = new JsonObject
+        {
+            ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["k8s-app"] = "kube-proxy" } },
+            ["template"] = new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["k8s-app"] = "kube-proxy" } },
+                ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "kube-proxy", ["image"] = "registry.k8s.io/kube-proxy" }) },
+            },
+        };
+        return st.Put("apps", "daemonsets", "kube-system", ds);
     }
 }

@@ -29,6 +29,7 @@ internal static partial class Kubeadm
                 "token" => await TokenAsync(a),
                 "certs" when a.Positional.ElementAtOrDefault(1) == "certificate-key" => CertificateKey(),
                 "certs" when a.Positional.ElementAtOrDefault(1) == "check-expiration" => CheckExpiration(),
+                "certs" when a.Positional.ElementAtOrDefault(1) == "renew" => CertsRenew(a),
                 "config" when cmd.StartsWith("config images", StringComparison.Ordinal) => ConfigImages(a),
                 "reset" => Reset(a),
                 null => Usage(),

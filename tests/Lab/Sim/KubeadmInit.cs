@@ -66,7 +66,7 @@ internal static partial class Kubeadm
             : $"{cfg.AdvertiseAddress}:{cfg.BindPort}";
         WriteControlPlaneCerts(cfg, endpoint, newCa: true);
         WriteKubeconfigs(cfg, endpoint, init: true);
-        WriteManifests(cfg, clusterId);
+        WriteManifests(cfg, clusterId, init: true);
         File.WriteAllText(ClusterFile, clusterId + "\n");
 
         store.Update(st =>
@@ -297,15 +297,14 @@ internal static partial class Kubeadm
         Conf("scheduler.conf", "system:kube-scheduler", "CN=system:kube-scheduler", local);
     }
 
-    internal static void WriteManifests(KubeadmConfig cfg, string clusterId)
+    /// <param name="init">init writes the one-member etcd manifest here; a joining control plane writes it later (control-plane-join/etcd).</param>
+    internal static void WriteManifests(KubeadmConfig cfg, string clusterId, bool init)
     {
         Directory.CreateDirectory(Manifests);
-        if (!cfg.ExternalEtcd)
+        if (!cfg.ExternalEtcd && init)
         {
             Phase($"[etcd] Creating static Pod manifest for local etcd in \"{Manifests}\"");
-            File.WriteAllText(Path.Combine(Manifests, "etcd.yaml"), StaticPod("etcd", clusterId, "registry.k8s.io/etcd:3.5.15-0",
-                ["etcd", $"--advertise-client-urls=https://{cfg.AdvertiseAddress}:2379", "--data-dir=/var/lib/etcd",
-                 $"--listen-client-urls=https://127.0.0.1:2379,https://{cfg.AdvertiseAddress}:2379", $"--listen-peer-urls=https://{cfg.AdvertiseAddress}:2380", $"--name={cfg.NodeName}"]));
+            WriteEtcdManifest(clusterId, cfg.NodeName, cfg.AdvertiseAddress, [], []);
         }
         Phase($"[control-plane] Using manifest folder \"{Manifests}\"");
         var etcdServers = cfg.ExternalEtcd ? string.Join(',', cfg.ExternalEtcdEndpoints) : "https://127.0.0.1:2379";
@@ -322,10 +321,48 @@ internal static partial class Kubeadm
             ["kube-scheduler", "--bind-address=127.0.0.1", "--kubeconfig=/etc/kubernetes/scheduler.conf", "--leader-elect=true"]));
     }
 
-    private static string StaticPod(string name, string clusterId, string image, string[] command)
+    /// <summary>
+    /// kubeadm's etcd static pod (phases/etcd/local.go getEtcdCommand): the lab's kubelet runs the machine's real etcd
+    /// with these flags. An empty <paramref name="initialCluster"/> starts a new one-member cluster; a joining member
+    /// lists every member and starts with --initial-cluster-state=existing.
+    /// </summary>
+    internal static void WriteEtcdManifest(string clusterId, string nodeName, string ip, IReadOnlyList<(string Name, string PeerUrl)> initialCluster,
+        IEnumerable<(string Name, string Value)> extraArgs)
+    {
+        var args = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["advertise-client-urls"] = EtcdClient.ClientUrl(ip), ["cert-file"] = $"{Pki}/etcd/server.crt", ["client-cert-auth"] = "true",
+            ["data-dir"] = "/var/lib/etcd",
+            ["initial-advertise-peer-urls"] = EtcdClient.PeerUrl(ip),
+            ["initial-cluster"] = initialCluster.Count == 0 ? $"{nodeName}={EtcdClient.PeerUrl(ip)}" : string.Join(',', initialCluster.Select(m => $"{m.Name}={m.PeerUrl}")),
+            ["key-file"] = $"{Pki}/etcd/server.key", ["listen-client-urls"] = $"https://127.0.0.1:{EtcdClient.ClientPort},{EtcdClient.ClientUrl(ip)}",
+            ["listen-metrics-urls"] = "http://127.0.0.1:2381", ["listen-peer-urls"] = EtcdClient.PeerUrl(ip), ["name"] = nodeName,
+            ["peer-cert-file"] = $"{Pki}/etcd/peer.crt", ["peer-client-cert-auth"] = "true", ["peer-key-file"] = $"{Pki}/etcd/peer.key",
+            ["peer-trusted-ca-file"] = $"{Pki}/etcd/ca.crt", ["snapshot-count"] = "10000", ["trusted-ca-file"] = $"{Pki}/etcd/ca.crt",
+        };
+        if (initialCluster.Count > 0) args["initial-cluster-state"] = "existing";
+        // kubeadm 1.34 moved to etcd 3.6, which spells the experimental flags as a feature gate and a plain flag.
+        if (Minor(KubeadmVersion) >= 34)
+        {
+            args["feature-gates"] = "InitialCorruptCheck=true";
+            args["watch-progress-notify-interval"] = "5s";
+        }
+        else
+        {
+            args["experimental-initial-corrupt-check"] = "true";
+            args["experimental-watch-progress-notify-interval"] = "5s";
+        }
+        foreach (var (k, v) in extraArgs) args[k] = v;
+        Directory.CreateDirectory(Manifests);
+        File.WriteAllText(Path.Combine(Manifests, "etcd.yaml"), StaticPod("etcd", clusterId, "registry.k8s.io/etcd:3.5.15-0",
+            ["etcd", .. args.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"--{p.Key}={p.Value}")],
+            $"    kubeadm.kubernetes.io/etcd.advertise-client-urls: {EtcdClient.ClientUrl(ip)}\n"));
+    }
+
+    private static string StaticPod(string name, string clusterId, string image, string[] command, string annotations = "")
     {
         var sb = new System.Text.StringBuilder();
-        sb.Append($"apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    khlab.kubeha.io/cluster: \"{clusterId}\"\n  labels:\n    component: {name}\n    tier: control-plane\n  name: {name}\n  namespace: kube-system\n");
+        sb.Append($"apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n{annotations}    khlab.kubeha.io/cluster: \"{clusterId}\"\n  labels:\n    component: {name}\n    tier: control-plane\n  name: {name}\n  namespace: kube-system\n");
         sb.Append($"spec:\n  containers:\n  - command:\n");
         foreach (var c in command) sb.Append($"    - {c}\n");
         sb.Append($"    image: {image}\n    name: {name}\n  hostNetwork: true\n  priorityClassName: system-node-critical\n");

@@ -145,8 +145,19 @@ internal static partial class Kubeadm
             Phase("[certs] Valid certificates and keys now exist in \"/etc/kubernetes/pki\"");
             Phase("[kubeconfig] Generating kubeconfig files");
             WriteKubeconfigs(cfg, st.ControlPlaneEndpoint, init: false);
-            WriteManifests(cfg, clusterId);
-            if (!cfg.ExternalEtcd) Phase("[check-etcd] Checking that the etcd cluster is healthy");
+            WriteManifests(cfg, clusterId, init: false);
+            if (!cfg.ExternalEtcd)
+            {
+                Phase("[check-etcd] Checking that the etcd cluster is healthy");
+                try
+                {
+                    EtcdClient.FromCluster(st).CheckClusterHealth(EtcdCheckTimeout);
+                }
+                catch (EtcdException e)
+                {
+                    return Fail($"error execution phase check-etcd: etcd cluster is not healthy: {e.Message}\nTo see the stack trace of this error execute with --v=5 or higher");
+                }
+            }
         }
         File.WriteAllText(ClusterFile, clusterId + "\n");
         File.WriteAllText("/etc/kubernetes/bootstrap-kubelet.conf", Kubeconfig.Render("https://" + st.ControlPlaneEndpoint, caPem, "tls-bootstrap-token-user", null, null, cfg.DiscoveryToken));
@@ -159,11 +170,8 @@ internal static partial class Kubeadm
         Pace(2000);
         if (cfg.ControlPlane)
         {
-            if (!cfg.ExternalEtcd)
-            {
-                Phase("[etcd] Announced new etcd member joining to the existing etcd cluster");
-                Phase("[etcd] Creating static Pod manifest for \"etcd\"");
-            }
+            if (!cfg.ExternalEtcd && JoinStackedEtcd(store, clusterId, cfg) is { } etcdError)
+                return Fail($"error execution phase control-plane-join/etcd: {etcdError}\nTo see the stack trace of this error execute with --v=5 or higher");
             Phase($"[mark-control-plane] Marking the node {cfg.NodeName} as control-plane by adding the labels: [node-role.kubernetes.io/control-plane node.kubernetes.io/exclude-from-external-load-balancers]");
             Phase($"[mark-control-plane] Marking the node {cfg.NodeName} as control-plane by adding the taints [node-role.kubernetes.io/control-plane:NoSchedule]");
             Console.WriteLine("""

@@ -46,24 +46,9 @@ internal static partial class Kubeadm
                 Sim.Pki.WriteLeaf(Pki, "etcd/ca", "apiserver-etcd-client", "CN=kube-apiserver-etcd-client", false, true);
                 return 0;
             case ("etcd", "local"):
-            {
-                var args = new Dictionary<string, string>(StringComparer.Ordinal)
-                {
-                    ["advertise-client-urls"] = $"https://{LabEnv.Ip}:2379", ["cert-file"] = "/etc/kubernetes/pki/etcd/server.crt",
-                    ["client-cert-auth"] = "true", ["data-dir"] = "/var/lib/etcd", ["initial-advertise-peer-urls"] = $"https://{LabEnv.Ip}:2380",
-                    ["initial-cluster"] = $"{LabEnv.NodeName}=https://{LabEnv.Ip}:2380", ["key-file"] = "/etc/kubernetes/pki/etcd/server.key",
-                    ["listen-client-urls"] = $"https://127.0.0.1:2379,https://{LabEnv.Ip}:2379", ["listen-peer-urls"] = $"https://{LabEnv.Ip}:2380",
-                    ["name"] = LabEnv.NodeName, ["peer-cert-file"] = "/etc/kubernetes/pki/etcd/peer.crt", ["peer-client-cert-auth"] = "true",
-                    ["peer-key-file"] = "/etc/kubernetes/pki/etcd/peer.key", ["peer-trusted-ca-file"] = "/etc/kubernetes/pki/etcd/ca.crt",
-                    ["snapshot-count"] = "10000", ["trusted-ca-file"] = "/etc/kubernetes/pki/etcd/ca.crt",
-                };
-                foreach (var (k, v) in etcd.ExtraArgs) args[k] = v;
-                Directory.CreateDirectory(Manifests);
                 Phase($"[etcd] Creating static Pod manifest for local etcd in \"{Manifests}\"");
-                File.WriteAllText(Path.Combine(Manifests, "etcd.yaml"), StaticPod("etcd", "external-etcd", "registry.k8s.io/etcd:3.5.15-0",
-                    ["etcd", .. args.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"--{p.Key}={p.Value}")]));
+                WriteEtcdManifest("external-etcd", LabEnv.NodeName, LabEnv.Ip, [], etcd.ExtraArgs);
                 return 0;
-            }
             default:
                 return Fail($"unknown command \"{sub ?? phase}\" for \"kubeadm init phase{(sub is null ? "" : " " + phase)}\"");
         }

@@ -20,17 +20,15 @@ internal static partial class Kubeadm
         }
         Phase("[preflight] Running pre-flight checks");
         var isCp = File.Exists(Path.Combine(Manifests, "kube-apiserver.yaml"));
+        var localEtcd = File.Exists(Path.Combine(Manifests, "etcd.yaml"));
         if (isCp && clusterId is not null)
         {
             var store = new ClusterStore(clusterId);
+            // remove-etcd-member: this control plane's stacked member leaves the etcd cluster (needs the API, as kubeadm).
+            if (store.Exists && localEtcd && File.Exists("/etc/kubernetes/admin.conf")) RemoveStackedEtcdMember(store);
             if (store.Exists) store.Update(st => st.ControlPlanes.Remove(LabEnv.NodeName));
         }
-        if (Directory.Exists("/var/lib/etcd") && Directory.EnumerateFileSystemEntries("/var/lib/etcd").Any())
-        {
-            foreach (var e in Directory.EnumerateFileSystemEntries("/var/lib/etcd")) Delete(e);
-            Phase("[reset] Deleted contents of the etcd data directory: /var/lib/etcd");
-        }
-        else if (isCp) Phase("[reset] No etcd config found. Assuming external etcd");
+        if (isCp && !localEtcd) Phase("[reset] No etcd config found. Assuming external etcd");
         Phase("[reset] Stopping the kubelet service");
         Sh("/usr/local/sbin/systemctl", "stop", "kubelet");
         foreach (var pidFile in Directory.Exists("/run/khlab/pods") ? Directory.GetFiles("/run/khlab/pods", "*.pid") : [])
@@ -40,6 +38,11 @@ internal static partial class Kubeadm
                 try { System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true); } catch (ArgumentException) { } catch (InvalidOperationException) { }
             }
             File.Delete(pidFile);
+        }
+        if (Directory.Exists("/var/lib/etcd") && Directory.EnumerateFileSystemEntries("/var/lib/etcd").Any())
+        {
+            foreach (var e in Directory.EnumerateFileSystemEntries("/var/lib/etcd")) Delete(e);
+            Phase("[reset] Deleted contents of the etcd data directory: /var/lib/etcd");
         }
         Phase("[reset] Unmounting mounted directories in \"/var/lib/kubelet\"");
         string[] dirs = ["/etc/kubernetes/manifests", "/var/lib/kubelet", "/etc/kubernetes/pki"];

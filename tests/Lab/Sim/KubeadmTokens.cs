@@ -75,59 +75,6 @@ internal static partial class Kubeadm
         return Task.FromResult(Fail($"unknown command \"{sub}\" for \"kubeadm token\""));
     }
 
-    private static int CheckExpiration()
-    {
-        ClusterIdOrThrow();
-        Phase("[check-expiration] Reading configuration from the cluster...");
-        Phase("[check-expiration] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'");
-        Console.WriteLine();
-        var now = LabEnv.Now;
-        string Residual(DateTime notAfter)
-        {
-            var left = new DateTimeOffset(notAfter.ToUniversalTime(), TimeSpan.Zero) - now;
-            return left <= TimeSpan.Zero ? "<invalid>" : left.TotalDays >= 365 ? $"{(int)(left.TotalDays / 365)}y" : left.TotalDays >= 1 ? $"{(int)left.TotalDays}d" : $"{(int)left.TotalHours}h";
-        }
-        static string When(DateTime d) => d.ToUniversalTime().ToString("MMM dd, yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
-        Console.WriteLine($"{"CERTIFICATE",-26} {"EXPIRES",-24} {"RESIDUAL TIME",-15} {"CERTIFICATE AUTHORITY",-23} EXTERNALLY MANAGED");
-        (string Name, string? Path, string Ca, bool Kubeconfig)[] rows =
-        [
-            ("admin.conf", "/etc/kubernetes/admin.conf", "ca", true),
-            ("apiserver", Pki + "/apiserver.crt", "ca", false),
-            ("apiserver-etcd-client", Pki + "/apiserver-etcd-client.crt", "etcd-ca", false),
-            ("apiserver-kubelet-client", Pki + "/apiserver-kubelet-client.crt", "ca", false),
-            ("controller-manager.conf", "/etc/kubernetes/controller-manager.conf", "ca", true),
-            ("etcd-healthcheck-client", Pki + "/etcd/healthcheck-client.crt", "etcd-ca", false),
-            ("etcd-peer", Pki + "/etcd/peer.crt", "etcd-ca", false),
-            ("etcd-server", Pki + "/etcd/server.crt", "etcd-ca", false),
-            ("front-proxy-client", Pki + "/front-proxy-client.crt", "front-proxy-ca", false),
-            ("scheduler.conf", "/etc/kubernetes/scheduler.conf", "ca", true),
-            ("super-admin.conf", "/etc/kubernetes/super-admin.conf", "ca", true),
-        ];
-        foreach (var r in rows)
-        {
-            var cert = Load(r.Path!, r.Kubeconfig);
-            if (cert is null) continue;
-            Console.WriteLine($"{r.Name,-26} {When(cert.NotAfter),-24} {Residual(cert.NotAfter),-15} {r.Ca,-23} no");
-        }
-        Console.WriteLine();
-        Console.WriteLine($"{"CERTIFICATE AUTHORITY",-23} {"EXPIRES",-24} {"RESIDUAL TIME",-15} EXTERNALLY MANAGED");
-        foreach (var (n, p) in new[] { ("ca", "ca.crt"), ("etcd-ca", "etcd/ca.crt"), ("front-proxy-ca", "front-proxy-ca.crt") })
-        {
-            var cert = Load(Path.Combine(Pki, p), false);
-            if (cert is null) continue;
-            Console.WriteLine($"{n,-23} {When(cert.NotAfter),-24} {Residual(cert.NotAfter),-15} no");
-        }
-        return 0;
-    }
-
-    private static X509Certificate2? Load(string path, bool kubeconfig)
-    {
-        if (!File.Exists(path)) return null;
-        if (!kubeconfig) return X509Certificate2.CreateFromPem(File.ReadAllText(path));
-        var line = File.ReadLines(path).FirstOrDefault(l => l.Contains("client-certificate-data:", StringComparison.Ordinal));
-        return line is null ? null : X509Certificate2.CreateFromPem(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(line.Split(':', 2)[1].Trim())));
-    }
-
     private static int ConfigImages(KubeadmArgs a)
     {
         var v = a["kubernetes-version"] ?? KubeadmVersion;

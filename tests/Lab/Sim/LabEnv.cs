@@ -14,7 +14,10 @@ internal static class LabEnv
     public static string ClustersDir => Path.Combine(StateDir, "clusters");
 
     /// <summary>Lab time: real time plus the lab-wide offset set by `lab clock advance`.</summary>
-    public static DateTimeOffset Now
+    public static DateTimeOffset Now => DateTimeOffset.UtcNow + ClockOffset;
+
+    /// <summary>The lab clock's offset from the machine's clock.</summary>
+    public static TimeSpan ClockOffset
     {
         get
         {
@@ -22,7 +25,7 @@ internal static class LabEnv
             try { offset = long.Parse(File.ReadAllText(Path.Combine(StateDir, "clock")).Trim(), CultureInfo.InvariantCulture); }
             catch (IOException) { }
             catch (FormatException) { }
-            return DateTimeOffset.UtcNow.AddSeconds(offset);
+            return TimeSpan.FromSeconds(offset);
         }
     }
 

@@ -32,6 +32,19 @@ internal sealed class NodeLifecycle(ClusterStore store, string node)
         File.Exists(Path.Combine(store.HeartbeatDir, name))
         && DateTime.UtcNow - File.GetLastWriteTimeUtc(Path.Combine(store.HeartbeatDir, name)) < HeartbeatGrace;
 
+    private string? KubeletVersion(string name)
+    {
+        try
+        {
+            var v = File.ReadAllText(Path.Combine(store.HeartbeatDir, name)).Trim();
+            return v.StartsWith('v') && v.Length > 1 ? v : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     private bool Reconcile(ClusterState st, bool apply)
     {
         var changed = false;
@@ -50,12 +63,16 @@ internal sealed class NodeLifecycle(ClusterStore store, string node)
                     ? ("False", "KubeletNotReady", "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized")
                     : ("True", "KubeletReady", "kubelet is posting ready status");
             var cond = n["status"]?["conditions"]?.AsArray().FirstOrDefault(c => c?["type"]?.GetValue<string>() == "Ready");
-            if (cond?["status"]?.GetValue<string>() == status) continue;
+            // Each kubelet reports the version it runs (its heartbeat carries it), not the cluster's.
+            var kubelet = alive ? KubeletVersion(name) : null;
+            var versionChanged = kubelet is not null && n["status"]?["nodeInfo"]?["kubeletVersion"]?.GetValue<string>() != kubelet;
+            if (cond?["status"]?.GetValue<string>() == status && !versionChanged) continue;
             changed = true;
             if (!apply) continue;
             var copy = n.DeepClone().AsObject();
             var s = copy["status"] as JsonObject ?? new JsonObject();
             copy["status"] = s;
+            if (versionChanged && s["nodeInfo"] is JsonObject info) info["kubeletVersion"] = kubelet;
             var ts = ClusterStore.Now();
             s["conditions"] = new JsonArray(new JsonObject
             {
@@ -73,11 +90,16 @@ internal sealed class NodeLifecycle(ClusterStore store, string node)
             st.Put("", "nodes", null, copy);
         }
 
-        foreach (var (_, p) in st.List("", "pods", "kube-system").ToList())
+        // kube-system's pods as before; any other pod bound to a node (spec.nodeName: there is no scheduler) runs
+        // while that node's kubelet is alive, so PodDisruptionBudgets count it as healthy.
+        foreach (var (_, p) in st.List("", "pods", null).ToList())
         {
             var name = p["metadata"]!["name"]!.GetValue<string>();
+            var ns = p["metadata"]?["namespace"]?.GetValue<string>() ?? "default";
             var host = p["spec"]?["nodeName"]?.GetValue<string>() ?? "";
-            var running = name.StartsWith("coredns-", StringComparison.Ordinal) ? cni
+            if (ns != "kube-system" && host.Length == 0) continue;
+            var running = ns != "kube-system" ? Fresh(host)
+                : name.StartsWith("coredns-", StringComparison.Ordinal) ? cni
                 : name.StartsWith("kube-apiserver-", StringComparison.Ordinal) ? Fresh("apiserver-" + host)
                 : Fresh(host);
             var phase = running ? "Running" : "Pending";
@@ -90,7 +112,7 @@ internal sealed class NodeLifecycle(ClusterStore store, string node)
                 ["phase"] = phase,
                 ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = running ? "True" : "False" }),
             };
-            st.Put("", "pods", "kube-system", copy);
+            st.Put("", "pods", ns, copy);
         }
 
         // Token cleaner: expired bootstrap tokens disappear, with their JWS signature in cluster-info.

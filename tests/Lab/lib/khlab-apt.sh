@@ -76,6 +76,8 @@ install_files() {
     kubernetes-cni) mkdir -p /opt/cni/bin 2>/dev/null || true ;;
     containerd|containerd.io) install -m 755 "$P/bin/containerd" /usr/bin/containerd
       install -m 644 "$P/units/containerd.service" /usr/lib/systemd/system/containerd.service
+      # The Debian packages enable the unit (postinst), so containerd comes back when the host boots again.
+      /usr/local/sbin/systemctl enable containerd >/dev/null 2>&1 || true
       mkdir -p /etc/containerd; [[ $p == containerd.io ]] && [[ ! -f /etc/containerd/config.toml ]] && printf 'disabled_plugins = ["cri"]\n' > /etc/containerd/config.toml ;;
     cri-o) install -m 755 "$P/bin/crio" /usr/bin/crio
       install -m 644 "$P/units/crio.service" /usr/lib/systemd/system/crio.service; mkdir -p /etc/crio ;;
