@@ -50,7 +50,16 @@ public static class JoinMaterialRefresher
             await context.SaveJoinNowAsync(next, ct);
             admin.Note("the uploaded control-plane certificates expired: uploading them again with a new certificate key");
             await admin.UploadAsync(InitConfigPath, InitFirstControlPlaneStep.RenderInitConfig(context, admin.Host, next), "600", ct);
-            await admin.RunAsync($"kubeadm init phase upload-certs --upload-certs --config {InitConfigPath}", ct);
+            try
+            {
+                await admin.RunAsync($"kubeadm init phase upload-certs --upload-certs --config {InitConfigPath}", ct);
+            }
+            finally
+            {
+                using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await admin.TryRunAsync($"rm -f {InitConfigPath}", bounded.Token); // the certificate key must not stay on the host
+            }
+
             return next;
         }, cancellationToken);
 

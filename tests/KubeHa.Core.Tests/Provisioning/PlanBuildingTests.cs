@@ -143,6 +143,8 @@ public sealed class PlanBuildingTests
 
         var all = sink.Lines;
         Assert.Single(all, l => l.Contains("would run: kubeadm init --config", StringComparison.Ordinal));
+        var init = all.FindIndex(l => l.Contains("would run: kubeadm init --config", StringComparison.Ordinal));
+        Assert.True(all.FindIndex(init, l => l.Contains("would run: rm -f /etc/kubernetes/kubeha/kubeadm-init.yaml", StringComparison.Ordinal)) > init, "kubeadm-init.yaml (token, certificate key) is deleted after init");
         Assert.Equal(4, all.Count(l => l.Contains("would run: kubeadm join --config", StringComparison.Ordinal)));
         Assert.Contains(all, l => l.StartsWith("would run: haproxy -c -f", StringComparison.Ordinal));
         Assert.Contains(all, l => l.Contains("kubeadm config images pull --kubernetes-version v1.31.2 --cri-socket unix:///var/run/crio/crio.sock", StringComparison.Ordinal));

@@ -44,6 +44,7 @@ public sealed class InitFirstControlPlaneStep : Step
 
         await host.UploadAsync(JoinMaterialRefresher.InitConfigPath, RenderInitConfig(context, host.Host, join), "600", cancellationToken);
         await host.RunAsync($"kubeadm init --config {JoinMaterialRefresher.InitConfigPath} --upload-certs", cancellationToken);
+        await host.RunAsync($"rm -f {JoinMaterialRefresher.InitConfigPath}", cancellationToken); // it holds the bootstrap token and certificate key
 
         var pem = await host.ReadFileAsync(JoinMaterialRefresher.CaPath, cancellationToken);
         var hash = pem is null ? (host.IsDryRun ? JoinMaterialRefresher.DryRunCaHash : null) : CaCertHash.Compute(pem);
@@ -58,7 +59,7 @@ public sealed class InitFirstControlPlaneStep : Step
 
     /// <summary>A failed init leaves half a control plane behind: reset it so the next attempt can init cleanly.</summary>
     public override Task CleanUpAsync(HostSession host, CancellationToken cancellationToken) =>
-        host.TryRunAsync($"{StepMarkers.Remove(host.Context.ClusterId)}; kubeadm reset -f --cri-socket {ContainerRuntimes.CriSocket(host.Context.Spec.ContainerRuntime)}", cancellationToken);
+        host.TryRunAsync($"rm -f {JoinMaterialRefresher.InitConfigPath}; {StepMarkers.Remove(host.Context.ClusterId)}; kubeadm reset -f --cri-socket {ContainerRuntimes.CriSocket(host.Context.Spec.ContainerRuntime)}", cancellationToken);
 
     public static string RenderInitConfig(PlanContext context, ClusterMember host, JoinMaterial join) =>
         KubeadmConfigRenderer.RenderInit(new KubeadmInitInput(
