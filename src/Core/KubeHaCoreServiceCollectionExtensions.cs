@@ -71,6 +71,7 @@ public static class KubeHaCoreServiceCollectionExtensions
         services.AddSingleton<PlanPreviewer>();
         services.AddSingleton<KubeHa.Core.Clusters.ClusterCatalog>();
         services.AddSingleton<RunReader>();
+        services.AddSingleton<RunFollower>();
         services.AddSingleton<RunFindingsReader>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<KubeHa.Core.Clusters.KubeconfigReader>();
