@@ -272,7 +272,16 @@ public static class AnsibleReplay
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = p.StandardError.ReadToEndAsync(ct);
-        await p.WaitForExitAsync(ct);
+        try
+        {
+            await p.WaitForExitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true); // no replay left running against a lab that is being taken down
+            throw new BenchRunFailedException($"{file} {string.Join(' ', args)} did not finish before the scenario's time limit; killed");
+        }
+
         return (p.ExitCode, await stdout, await stderr);
     }
 

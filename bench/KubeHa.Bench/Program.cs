@@ -44,15 +44,26 @@ public static class BenchEntry
 
         var name = scenario == "scale" ? $"scale-{workers:000}" + (parallel is { } p ? $"-parallel{p}" : "") : scenario;
         var result = new BenchResult { Scenario = name + (quick ? "-quick" : ""), Command = command };
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(quick ? 10 : 45));
+        var limit = TimeSpan.FromMinutes(quick ? 20 : 45);
+        using var cts = new CancellationTokenSource(limit);
         Console.WriteLine($"== {result.Scenario}");
         try
         {
-            return await RunScenarioAsync(result, output, () => scenario switch
+            return await RunScenarioAsync(result, output, async () =>
             {
-                "overhead" => OverheadScenario.RunAsync(result, quick, cts.Token),
-                "scale" => ScaleScenario.RunAsync(result, workers, parallel, quick, cts.Token),
-                _ => LiveLogScenario.RunAsync(result, quick, cts.Token),
+                try
+                {
+                    await (scenario switch
+                    {
+                        "overhead" => OverheadScenario.RunAsync(result, quick, cts.Token),
+                        "scale" => ScaleScenario.RunAsync(result, workers, parallel, quick, cts.Token),
+                        _ => LiveLogScenario.RunAsync(result, quick, cts.Token),
+                    });
+                }
+                catch (OperationCanceledException) when (cts.IsCancellationRequested)
+                {
+                    throw new BenchRunFailedException($"the scenario did not finish within its time limit of {limit.TotalMinutes} min");
+                }
             });
         }
         finally

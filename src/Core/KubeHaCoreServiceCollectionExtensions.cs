@@ -72,6 +72,7 @@ public static class KubeHaCoreServiceCollectionExtensions
         services.AddSingleton<KubeHa.Core.Clusters.ClusterCatalog>();
         services.AddSingleton<RunReader>();
         services.AddSingleton<RunHistory>();
+        services.AddSingleton<RunFollower>();
         services.AddSingleton<RunFindingsReader>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<KubeHa.Core.Clusters.KubeconfigReader>();

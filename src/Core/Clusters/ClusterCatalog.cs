@@ -89,16 +89,11 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
     public async Task<IReadOnlyList<ClusterSummary>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var clusters = await db.Clusters.AsNoTracking().OrderBy(c => c.Name).ToListAsync(cancellationToken);
-        var summaries = new List<ClusterSummary>(clusters.Count);
-        foreach (var cluster in clusters)
-        {
-            var hosts = await ClusterMembers.LoadAsync(db, cluster.Id, cancellationToken);
-            var lastRun = await RunsOf(db, cluster.Id).FirstOrDefaultAsync(cancellationToken);
-            summaries.Add(Summarize(cluster, hosts, lastRun));
-        }
-
-        return summaries;
+        // One query for the whole page (clusters, their nodes' hosts, each one's last run), not 2 per cluster.
+        var rows = await db.Clusters.AsNoTracking().Include(c => c.Nodes).ThenInclude(n => n.Host).OrderBy(c => c.Name)
+            .Select(c => new { Cluster = c, LastRun = db.Runs.Where(r => r.ClusterId == c.Id).OrderByDescending(r => r.Id).FirstOrDefault() })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => Summarize(r.Cluster, ClusterMembers.From(r.Cluster.Nodes), r.LastRun is { } run ? RunSummary.Of(run) : null)).ToList();
     }
 
     /// <summary>One cluster with spec, hosts and runs (newest first); null when it does not exist.</summary>

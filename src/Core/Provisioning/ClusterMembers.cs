@@ -10,9 +10,13 @@ public static class ClusterMembers
     public static async Task<IReadOnlyList<ClusterMember>> LoadAsync(KubeHaDbContext db, int clusterId, CancellationToken cancellationToken)
     {
         var nodes = await db.ClusterNodes.AsNoTracking().Include(n => n.Host).Where(n => n.ClusterId == clusterId).ToListAsync(cancellationToken);
-        return nodes.GroupBy(n => n.HostId)
+        return From(nodes);
+    }
+
+    /// <summary>The members of one cluster's nodes (each with its <see cref="ClusterNode.Host"/> loaded).</summary>
+    public static IReadOnlyList<ClusterMember> From(IEnumerable<ClusterNode> nodes) =>
+        nodes.GroupBy(n => n.HostId)
             .OrderBy(g => g.Min(n => n.Id))
             .Select(g => new ClusterMember(g.Key, g.First().Host!.Name, g.First().Host!.Address, g.Select(n => n.Role).ToHashSet(), g.First().Host!.Facts))
             .ToList();
-    }
 }

@@ -11,3 +11,6 @@ public sealed record RunStatusEvent(long RunId, RunStatus Status, string? Error)
 public sealed record StepStatusEvent(long RunId, int Ordinal, string StepKey, StepStatus Status) : RunEvent(RunId);
 
 public sealed record HostStepStatusEvent(long RunId, string StepKey, int HostId, StepStatus Status, int Attempt, int? ExitCode, string? Error) : RunEvent(RunId);
+
+/// <summary>Only from <see cref="RunFollower"/>, first: the run as the ledger held it when the follower started.</summary>
+public sealed record RunSnapshotEvent(RunSnapshot Snapshot) : RunEvent(Snapshot.Run.Id);

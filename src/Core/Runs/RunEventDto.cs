@@ -65,6 +65,7 @@ public sealed record RunEventDto
         {
             Kind = HostStepKind, RunId = h.RunId, Step = h.StepKey, HostId = h.HostId, StepStatus = h.Status, Attempt = h.Attempt, ExitCode = h.ExitCode, Error = h.Error,
         },
+        RunSnapshotEvent s => new() { Kind = SnapshotKind, RunId = s.RunId, Snapshot = s.Snapshot },
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown run event type."),
     };
 

@@ -31,7 +31,7 @@ public sealed class RunReader(IDbContextFactory<KubeHaDbContext> dbFactory)
             .Select(s => new StepSnapshot(s.Ordinal, s.Key, s.Title, s.Status, s.StartedAt, s.FinishedAt,
                 s.Hosts.OrderBy(h => h.HostId).Select(h => new HostStepSnapshot(h.HostId, h.Status, h.Attempt, h.ExitCode, h.Error, h.StartedAt, h.FinishedAt)).ToList()))
             .ToList();
-        var summary = new RunSummary(run.Id, run.ClusterId, run.Plan, run.Status, run.Attempt, run.Error, run.CreatedAt, run.StartedAt, run.FinishedAt, run.ClaimedBy);
+        var summary = RunSummary.Of(run);
         return new RunSnapshot(summary, run.Cluster!.Name, steps, names, lastSeq);
     }
 

@@ -7,4 +7,7 @@ public sealed record RunSummary(long Id, int ClusterId, string Plan, RunStatus S
     public bool IsResumable => Status is RunStatus.Failed or RunStatus.Cancelled or RunStatus.Interrupted;
 
     public bool IsActive => Status is RunStatus.Queued or RunStatus.Running;
+
+    public static RunSummary Of(Run run) =>
+        new(run.Id, run.ClusterId, run.Plan, run.Status, run.Attempt, run.Error, run.CreatedAt, run.StartedAt, run.FinishedAt, run.ClaimedBy);
 }

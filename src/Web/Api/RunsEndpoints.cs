@@ -13,9 +13,6 @@ namespace KubeHa.Web.Api;
 /// </summary>
 public static class RunsEndpoints
 {
-    /// <summary>While following, the ledger is also polled this often (covers an agent in another process).</summary>
-    internal static readonly TimeSpan FollowPoll = TimeSpan.FromSeconds(2);
-
     public static RouteGroupBuilder MapRunsEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/clusters/{id:int}/runs", StartAsync).WithName("StartRun").WithTags("Runs")
@@ -63,14 +60,14 @@ public static class RunsEndpoints
         => await findings.GetAsync(id, cancellationToken) is { } list ? TypedResults.Ok(list) : ApiResults.NotFound("run", id);
 
     private static async Task<IResult> LogAsync(
-        long id, bool? follow, long? after, RunReader reader, RunEvents events, IOptions<JsonOptions> json, HttpContext http)
+        long id, bool? follow, long? after, RunReader reader, RunFollower follower, IOptions<JsonOptions> json, HttpContext http)
     {
         if (await reader.GetAsync(id, http.RequestAborted) is not { } snapshot)
         {
             return ApiResults.NotFound("run", id);
         }
 
-        return new RunLogStream(snapshot, after ?? 0, follow == true, reader, events, json.Value.SerializerOptions);
+        return new RunLogStream(snapshot, after ?? 0, follow == true, follower, json.Value.SerializerOptions);
     }
 
     private static async Task<IResult> ResumeAsync(long id, ClusterCommands commands, RunReader reader, HttpContext http, CancellationToken cancellationToken)

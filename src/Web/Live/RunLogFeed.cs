@@ -4,44 +4,40 @@ using KubeHa.Core.Runs;
 namespace KubeHa.Web.Live;
 
 /// <summary>
-/// A run as one page (circuit) watches it, Aspire-console-logs style: the snapshot and the last lines from the ledger,
-/// then the live feed. The subscription is opened before the snapshot is read and live lines whose Seq is already held
-/// are dropped, so a reload or a second browser neither loses nor duplicates lines (a line is published only once it is
-/// persisted, so a held Seq is the ledger's line, even after another agent took the run over); a gap in the live feed
-/// (lines dropped by a full channel or by an agent's relay) is filled from the ledger.
-/// The buffer keeps at most <see cref="Capacity"/> lines (plus older pages loaded on demand); older lines stay in the
-/// ledger. Changes are handed to the page in batches: it calls <see cref="Apply"/> on its render thread.
+/// A run as one page (circuit) watches it, Aspire-console-logs style: <see cref="RunFollower"/>'s snapshot and the last
+/// <see cref="Capacity"/> lines from the ledger, then live, each line once and in order (gaps filled from the ledger).
+/// It follows on after the run ended (a resumed run continues on the same page). The buffer keeps at most
+/// <see cref="Capacity"/> lines (plus older pages loaded on demand); older lines stay in the ledger. Changes are handed
+/// to the page in batches (<see cref="CoalescingRefresher"/>): it calls <see cref="Apply"/> on its render thread.
 /// </summary>
 public sealed class RunLogFeed : IAsyncDisposable
 {
     public const int DefaultCapacity = 100_000;
     public const int OlderPageSize = 5_000;
     private static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan GapPoll = TimeSpan.FromMilliseconds(100);
-    private const int GapPolls = 50;
 
+    private readonly RunFollower _follower;
     private readonly RunReader _reader;
-    private readonly RunEvents _events;
     private readonly Func<Task> _changed;
+    private readonly CoalescingRefresher _refresher;
     private readonly CancellationTokenSource _cts = new();
     private readonly List<RunLogEntry> _lines = [];
     private readonly Dictionary<(string Step, int? Host), List<string>> _phases = [];
     private readonly object _gate = new();
     private List<RunLogEntry> _pending = [];
     private RunSnapshot? _pendingSnapshot;
-    private long _received;
     private int _olderLoaded;
-    private int _notifyScheduled;
     private int _snapshotDirty;
     private Task _loop = Task.CompletedTask;
 
-    public RunLogFeed(RunReader reader, RunEvents events, long runId, Func<Task> changed, int capacity = DefaultCapacity)
+    public RunLogFeed(RunFollower follower, RunReader reader, long runId, Func<Task> changed, int capacity = DefaultCapacity)
     {
+        _follower = follower;
         _reader = reader;
-        _events = events;
         _changed = changed;
         RunId = runId;
         Capacity = capacity;
+        _refresher = new CoalescingRefresher(NotifyAsync, Coalesce);
     }
 
     public long RunId { get; }
@@ -63,38 +59,29 @@ public sealed class RunLogFeed : IAsyncDisposable
     /// <summary>kubeadm phases seen per step and host, in order of first appearance (progress of init and joins).</summary>
     public IReadOnlyDictionary<(string Step, int? Host), List<string>> Phases => _phases;
 
-    /// <summary>Subscribes, then reads the snapshot and the last <see cref="Capacity"/> lines, then follows live.</summary>
+    /// <summary>Reads the snapshot and the last <see cref="Capacity"/> lines, then follows live in the background.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var enumerator = _events.SubscribeAsync(RunId, _cts.Token).GetAsyncEnumerator(_cts.Token);
-        // The iterator registers its channel synchronously, before its first await: from here on nothing is missed.
-        var first = enumerator.MoveNextAsync();
-        Snapshot = await _reader.GetAsync(RunId, cancellationToken);
-        if (Snapshot is null)
+        using var starting = cancellationToken.Register(_cts.Cancel);
+        var events = _follower.FollowAsync(RunId, new RunFollowOptions { LastLines = Capacity, EndWithRun = false }, _cts.Token).GetAsyncEnumerator(_cts.Token);
+        if (!await events.MoveNextAsync() || events.Current is not RunSnapshotEvent first)
         {
-            await _cts.CancelAsync();
-            await DisposeQuietlyAsync(enumerator, first);
+            await events.DisposeAsync();
             return;
         }
 
+        // The follower yields the ledger's lines through the snapshot's last Seq before anything live.
+        var snapshot = first.Snapshot;
         var tail = new List<RunLogEntry>();
-        var before = Snapshot.LastSeq + 1;
-        while (tail.Count < Capacity)
+        while ((tail.Count > 0 ? tail[^1].Seq : 0) < snapshot.LastSeq && await events.MoveNextAsync() && events.Current is RunLogEvent line)
         {
-            var page = await _reader.ReadBeforeAsync(RunId, before, Math.Min(RunReader.MaxPage, Capacity - tail.Count), cancellationToken);
-            if (page.Count == 0)
-            {
-                break;
-            }
-
-            tail.InsertRange(0, page.Select(RunLogEntry.From));
-            before = page[0].Seq;
+            tail.Add(RunLogEntry.From(line));
         }
 
         Append(tail);
-        _received = Snapshot.LastSeq;
+        Snapshot = snapshot;
         HasOlder = _lines.Count > 0 && _lines[0].Seq > 1;
-        _loop = FollowAsync(enumerator, first, _cts.Token);
+        _loop = FollowAsync(events, _cts.Token);
     }
 
     /// <summary>Moves what arrived since the last call into <see cref="Lines"/>; returns the new lines. Render thread only.</summary>
@@ -149,6 +136,7 @@ public sealed class RunLogFeed : IAsyncDisposable
         {
         }
 
+        await _refresher.DisposeAsync();
         _cts.Dispose();
     }
 
@@ -177,25 +165,25 @@ public sealed class RunLogFeed : IAsyncDisposable
         }
     }
 
-    private async Task FollowAsync(IAsyncEnumerator<RunEvent> events, ValueTask<bool> first, CancellationToken cancellationToken)
+    private async Task FollowAsync(IAsyncEnumerator<RunEvent> events, CancellationToken cancellationToken)
     {
         try
         {
-            var next = first;
-            while (await next)
+            while (await events.MoveNextAsync())
             {
-                switch (events.Current)
+                if (events.Current is RunLogEvent line)
                 {
-                    case RunLogEvent line:
-                        await AcceptAsync(line, cancellationToken);
-                        break;
-                    default:
-                        Interlocked.Exchange(ref _snapshotDirty, 1);
-                        break;
+                    lock (_gate)
+                    {
+                        _pending.Add(RunLogEntry.From(line));
+                    }
+                }
+                else
+                {
+                    Interlocked.Exchange(ref _snapshotDirty, 1);
                 }
 
-                ScheduleNotify(cancellationToken);
-                next = events.MoveNextAsync();
+                _refresher.Request();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -207,74 +195,10 @@ public sealed class RunLogFeed : IAsyncDisposable
         }
     }
 
-    private async Task AcceptAsync(RunLogEvent e, CancellationToken cancellationToken)
-    {
-        if (e.Seq <= _received)
-        {
-            return;
-        }
-
-        if (e.Seq > _received + 1)
-        {
-            await FillGapAsync(e.Seq - 1, cancellationToken);
-        }
-
-        Enqueue(RunLogEntry.From(e));
-    }
-
-    // Missed lines are normally in the ledger already (published after persisting); poll briefly in case they are not.
-    private async Task FillGapAsync(long through, CancellationToken cancellationToken)
-    {
-        for (var poll = 0; _received < through; poll++)
-        {
-            var page = await _reader.ReadAfterAsync(RunId, _received, (int)Math.Min(through - _received, RunReader.MaxPage), cancellationToken);
-            foreach (var line in page.Where(l => l.Seq <= through))
-            {
-                Enqueue(RunLogEntry.From(line));
-            }
-
-            if (_received >= through)
-            {
-                return;
-            }
-
-            if (page.Count == 0)
-            {
-                if (poll >= GapPolls)
-                {
-                    Enqueue(new RunLogEntry(through, null, null, LogStream.System, $"… {through - _received} line(s) not available in the ledger", DateTimeOffset.UtcNow));
-                    return;
-                }
-
-                await Task.Delay(GapPoll, cancellationToken);
-            }
-        }
-    }
-
-    private void Enqueue(RunLogEntry line)
-    {
-        lock (_gate)
-        {
-            _pending.Add(line);
-        }
-
-        _received = line.Seq;
-    }
-
-    private void ScheduleNotify(CancellationToken cancellationToken)
-    {
-        if (Interlocked.Exchange(ref _notifyScheduled, 1) == 0)
-        {
-            _ = NotifySoonAsync(cancellationToken);
-        }
-    }
-
-    private async Task NotifySoonAsync(CancellationToken cancellationToken)
+    private async Task NotifyAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await Task.Delay(Coalesce, cancellationToken);
-            Interlocked.Exchange(ref _notifyScheduled, 0);
             if (Interlocked.Exchange(ref _snapshotDirty, 0) == 1 && await _reader.GetAsync(RunId, cancellationToken) is { } snapshot)
             {
                 lock (_gate)
@@ -285,22 +209,9 @@ public sealed class RunLogFeed : IAsyncDisposable
 
             await _changed();
         }
-        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-    }
-
-    private static async Task DisposeQuietlyAsync(IAsyncEnumerator<RunEvent> enumerator, ValueTask<bool> pending)
-    {
-        try
-        {
-            await pending;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await enumerator.DisposeAsync();
     }
 
     /// <summary>What <see cref="Apply"/> changed: lines appended at the end, lines dropped from the start.</summary>

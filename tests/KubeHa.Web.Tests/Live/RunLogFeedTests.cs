@@ -25,7 +25,7 @@ public sealed class RunLogFeedTests : IAsyncLifetime
         var runId = await CreateRunAsync();
         await PersistAsync(runId, 1, 3);
         var events = _ctx.Services.GetRequiredService<RunEvents>();
-        await using var feed = new RunLogFeed(_ctx.Services.GetRequiredService<RunReader>(), events, runId, () => Task.CompletedTask);
+        await using var feed = new RunLogFeed(_ctx.Services.GetRequiredService<RunFollower>(), _ctx.Services.GetRequiredService<RunReader>(), runId, () => Task.CompletedTask);
         await feed.StartAsync(default);
         Assert.Equal(3, feed.Lines.Count);
 
@@ -41,11 +41,25 @@ public sealed class RunLogFeedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Follow_ActiveRunOfAnAgentThatDoesNotRelay_LinesArriveFromTheLedger()
+    {
+        var runId = await CreateRunAsync();
+        await using var feed = new RunLogFeed(_ctx.Services.GetRequiredService<RunFollower>(), _ctx.Services.GetRequiredService<RunReader>(), runId, () => Task.CompletedTask);
+        await feed.StartAsync(default);
+
+        // Another process writes the run's lines to the ledger and publishes nothing here.
+        await PersistAsync(runId, 1, 3);
+
+        await WaitUntilAsync(() => { feed.Apply(); return feed.Lines.Count >= 3; });
+        Assert.Equal([1, 2, 3], feed.Lines.Select(l => l.Seq));
+    }
+
+    [Fact]
     public async Task Start_MoreLinesThanCapacity_KeepsTheLastAndPagesOlderOnDemand()
     {
         var runId = await CreateRunAsync();
         await PersistAsync(runId, 1, 25);
-        await using var feed = new RunLogFeed(_ctx.Services.GetRequiredService<RunReader>(), _ctx.Services.GetRequiredService<RunEvents>(), runId, () => Task.CompletedTask, capacity: 10);
+        await using var feed = new RunLogFeed(_ctx.Services.GetRequiredService<RunFollower>(), _ctx.Services.GetRequiredService<RunReader>(), runId, () => Task.CompletedTask, capacity: 10);
 
         await feed.StartAsync(default);
         Assert.Equal(Enumerable.Range(16, 10).Select(i => (long)i), feed.Lines.Select(l => l.Seq));
@@ -62,7 +76,7 @@ public sealed class RunLogFeedTests : IAsyncLifetime
     {
         var runId = await CreateRunAsync();
         var events = _ctx.Services.GetRequiredService<RunEvents>();
-        await using var feed = new RunLogFeed(_ctx.Services.GetRequiredService<RunReader>(), events, runId, () => Task.CompletedTask, capacity: 10);
+        await using var feed = new RunLogFeed(_ctx.Services.GetRequiredService<RunFollower>(), _ctx.Services.GetRequiredService<RunReader>(), runId, () => Task.CompletedTask, capacity: 10);
         await feed.StartAsync(default);
 
         for (var seq = 1; seq <= 30; seq++)

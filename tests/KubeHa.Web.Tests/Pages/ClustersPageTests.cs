@@ -61,6 +61,32 @@ public sealed class ClustersPageTests : IAsyncLifetime
         Assert.Empty(page.FindAll("[data-testid=cluster-health-checked]"));
     }
 
+    [Fact]
+    public async Task List_SeveralClustersWithRuns_EachWithItsOwnMembersAndNewestRun()
+    {
+        var hosts = await _ctx.AddHostsAsync("a-cp1", "a-cp2", "a-cp3", "a-lb", "b-cp1", "b-w1", "b-lb");
+        var catalog = _ctx.Services.GetRequiredService<ClusterCatalog>();
+        var plans = _ctx.Services.GetRequiredService<KubeHa.Core.Provisioning.Plans.IPlanCatalog>();
+        var ledger = _ctx.Services.GetRequiredService<KubeHa.Core.Runs.RunLedger>();
+        HostRoles Role(int i, NodeRole role) => new(hosts[i], new HashSet<NodeRole> { role });
+        var a = (await catalog.CreateAsync(new ClusterDraft("alpha", new ClusterSpec { LoadBalancerMode = LoadBalancerMode.DedicatedHaproxy },
+            [Role(0, NodeRole.ControlPlane), Role(1, NodeRole.ControlPlane), Role(2, NodeRole.ControlPlane), Role(3, NodeRole.LoadBalancer)]), default)).ClusterId!.Value;
+        var b = (await catalog.CreateAsync(new ClusterDraft("beta", new ClusterSpec { LoadBalancerMode = LoadBalancerMode.DedicatedHaproxy },
+            [Role(4, NodeRole.ControlPlane), Role(5, NodeRole.Worker), Role(6, NodeRole.LoadBalancer)]), default)).ClusterId!.Value;
+        var create = plans.Get(KubeHa.Core.Provisioning.Plans.PlanCatalog.Create);
+        await ledger.CreateRunAsync(a, create, null, null, default);
+        var newest = await ledger.CreateRunAsync(a, create, null, null, default);
+
+        var list = await catalog.ListAsync(default);
+
+        Assert.Equal(["alpha", "beta"], list.Select(c => c.Name));
+        Assert.Equal((3, 0, 1), (list[0].ControlPlanes, list[0].Workers, list[0].LoadBalancers));
+        Assert.Equal((1, 1, 1), (list[1].ControlPlanes, list[1].Workers, list[1].LoadBalancers));
+        Assert.Equal(newest.Id, list[0].LastRun?.Id);
+        Assert.Null(list[1].LastRun);
+        Assert.Equal(b, list[1].Id);
+    }
+
     private async Task<int> CreateProvisionedClusterAsync()
     {
         var id = await CreateClusterAsync();
