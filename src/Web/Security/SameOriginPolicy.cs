@@ -41,10 +41,12 @@ public static class SameOriginPolicy
             return false;
         }
 
+        // Sec-Fetch-Site is set by the browser itself (no page script can forge it) and is the better witness: a
+        // same-origin form post can carry "Origin: null" (a referrer policy of no-referrer makes Chromium send it).
         var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
-        if (fetchSite.Length > 0 && fetchSite is not ("same-origin" or "none"))
+        if (fetchSite.Length > 0)
         {
-            return true;
+            return fetchSite is not ("same-origin" or "none");
         }
 
         var origin = request.Headers.Origin.ToString();

@@ -27,7 +27,9 @@ public static class SecurityHeaders
                 headers.ContentSecurityPolicy = Policy(nonce);
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = "no-referrer";
+                // same-origin, not no-referrer: no URL leaves for other sites, and the browser keeps naming our own origin in
+                // Origin on form posts (no-referrer makes it "null", which the same-origin guard must treat as foreign).
+                headers["Referrer-Policy"] = "same-origin";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
                 if (http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/account"))

@@ -136,6 +136,29 @@ public sealed class WebHardeningTests : IDisposable
     }
 
     [Fact]
+    public async Task CookieStateChange_SameOriginFetchWithNullOrigin_Allowed()
+    {
+        // Chromium's own form post under a strict referrer policy: Origin "null", Sec-Fetch-Site "same-origin".
+        using var client = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var cookie = await SignIn.PostAsync(client, "admin", KubeHaAppFactory.AdminPassword, cookieFrom: true);
+
+        using var signOut = await SendAsync(client, cookie, HttpMethod.Post, "/account/logout", null, ("Origin", "null"), ("Sec-Fetch-Site", "same-origin"));
+
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+    }
+
+    [Fact]
+    public async Task CookieStateChange_CrossSiteFetchWithOwnOrigin_Refused()
+    {
+        using var client = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var cookie = await SignIn.PostAsync(client, "admin", KubeHaAppFactory.AdminPassword, cookieFrom: true);
+
+        using var signOut = await SendAsync(client, cookie, HttpMethod.Post, "/account/logout", null, ("Origin", "http://localhost"), ("Sec-Fetch-Site", "cross-site"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, signOut.StatusCode);
+    }
+
+    [Fact]
     public async Task BearerStateChange_AnyOrigin_NotRefusedAsCrossSite()
     {
         var token = await TestUsers.TokenAsync(_app, "admin");
