@@ -142,4 +142,28 @@ public sealed class KubeadmTests(LabFixture lab)
             lab.Ssh("node7", "sudo systemctl unmask kubelet; sudo kubeadm reset -f");
         }
     }
+
+    [Fact]
+    public void TokenCreate_FromConfigFile_CreatesThatTokenAndRefusesMixedFlags()
+    {
+        const string token = "kubeha.0123456789abcdef";
+        try
+        {
+            var write = $"printf 'apiVersion: kubeadm.k8s.io/v1beta3\\nkind: InitConfiguration\\nbootstrapTokens:\\n- token: \"{token}\"\\n  description: \"from a file\"\\n  ttl: \"2h0m0s\"\\n' > /tmp/token.yaml";
+            var mixed = lab.Ssh("node1", write + " && sudo kubeadm token create --config /tmp/token.yaml --ttl 1h --description x");
+            Assert.Equal(1, mixed.Exit);
+            Assert.Contains("can not mix '--config' with arguments [description ttl]", mixed.Err, StringComparison.Ordinal);
+
+            var created = lab.Ssh("node1", "sudo kubeadm token create --config /tmp/token.yaml");
+            Assert.True(created.Exit == 0, created.Err);
+            Assert.Equal(token, created.Out.Trim());
+            var line = lab.Ssh("node1", "sudo kubeadm token list").Out.Split('\n').Single(l => l.StartsWith(token, StringComparison.Ordinal));
+            Assert.Contains("from a file", line, StringComparison.Ordinal);
+            Assert.Matches(@"^\S+\s+(1h|2h|1[0-9]{2}m)\s", line);
+        }
+        finally
+        {
+            lab.Ssh("node1", "rm -f /tmp/token.yaml; sudo kubeadm token delete kubeha");
+        }
+    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using KubeHa.Core.Kubernetes;
 using KubeHa.Core.Provisioning.Rendering;
 using KubeHa.Core.Provisioning.Steps;
@@ -13,6 +12,9 @@ namespace KubeHa.Core.Provisioning;
 public static class JoinMaterialRefresher
 {
     public const string InitConfigPath = "/etc/kubernetes/kubeha/kubeadm-init.yaml";
+
+    /// <summary>Where a new bootstrap token waits for `kubeadm token create --config` (deleted right after).</summary>
+    public const string TokenConfigPath = "/etc/kubernetes/kubeha/kubeadm-token.yaml";
     public const string CaPath = KubeadmPaths.CaCert;
     public const string DryRunCaHash = "sha256:<hash of /etc/kubernetes/pki/ca.crt>";
 
@@ -30,8 +32,17 @@ public static class JoinMaterialRefresher
             admin.AddKnownSecrets([next.BootstrapToken!]);
             await context.SaveJoinNowAsync(next, ct);
             admin.Note("the bootstrap token expired: creating a new one");
-            var ttl = context.Spec.BootstrapTokenTtlHours.ToString(CultureInfo.InvariantCulture);
-            await admin.RunAsync($"kubeadm token create {next.BootstrapToken!} --ttl {ttl + "h0m0s"} --description 'KubeHa join token' --kubeconfig {KubeadmPaths.AdminConf}", ct);
+            await admin.UploadAsync(TokenConfigPath, KubeadmConfigRenderer.RenderTokenConfig(context.Spec, next.BootstrapToken!), "600", ct);
+            try
+            {
+                await admin.RunAsync($"kubeadm token create --config {TokenConfigPath} --kubeconfig {KubeadmPaths.AdminConf}", ct);
+            }
+            finally
+            {
+                using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await admin.TryRunAsync($"rm -f {TokenConfigPath}", bounded.Token); // the token must not stay on the host
+            }
+
             return next;
         }, cancellationToken);
 

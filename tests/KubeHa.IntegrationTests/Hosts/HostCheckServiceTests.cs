@@ -165,7 +165,8 @@ public sealed class HostCheckServiceTests(SshdFixture fixture) : IAsyncLifetime
         await CheckAsync(id);
         Assert.NotNull((await LoadAsync(id)).HostKeyPinnedAt); // trust on first use with a private key
 
-        var passwordCredential = await AddHostAsync("other", fixture.Sshd.Port, TestUsers.PasswordUser, Password(Users.Password));
+        // Another host (another machine: a machine is registered once) brings the password credential along.
+        var passwordCredential = await AddHostAsync("other", ClosedPort(), TestUsers.PasswordUser, Password(Users.Password));
         var credentialId = (await LoadAsync(passwordCredential)).CredentialId;
         var inventory = _services.GetRequiredService<HostInventory>();
         var saved = await inventory.UpdateAsync(id, new HostInput { Name = "switched", Address = "127.0.0.1", Port = fixture.Sshd.Port, Username = TestUsers.PasswordUser, CredentialId = credentialId }, CancellationToken.None);

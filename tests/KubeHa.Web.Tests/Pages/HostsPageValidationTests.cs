@@ -124,6 +124,25 @@ public sealed class HostsPageValidationTests : IAsyncLifetime
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=host-details]")));
     }
 
+    [Fact]
+    public async Task CheckOne_RowCheckButton_QueuesThatHostAndOpensItsDetails()
+    {
+        var credential = (await _ctx.Services.GetRequiredService<CredentialStore>()
+            .CreateAsync(new CredentialInput { Name = "lab", Kind = CredentialKind.Password, Password = "pw" }, default)).Value;
+        var inventory = _ctx.Services.GetRequiredService<HostInventory>();
+        await inventory.ImportAsync(
+            [new HostInput { Name = "a", Address = "10.0.0.1", Username = "ops", CredentialId = credential }, new HostInput { Name = "b", Address = "10.0.0.2", Username = "ops", CredentialId = credential }],
+            dryRun: false, default);
+        RenderProviders();
+        var page = _ctx.Render<HostsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=host-row-name]").Count));
+        page.FindAll("button[data-testid=check-host]")[1].Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["NeverChecked", "Queued"], page.FindAll("[data-testid=host-status]").Select(s => s.GetAttribute("data-status"))));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=host-details]")));
+    }
+
     private IRenderedComponent<Bunit.Rendering.ContainerFragment> RenderProviders() => _ctx.Render(builder =>
     {
         builder.OpenComponent<MudPopoverProvider>(0);

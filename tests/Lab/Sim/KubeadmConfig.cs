@@ -20,6 +20,7 @@ internal sealed partial class KubeadmConfig
     public List<string> IgnorePreflight { get; } = [];
     public List<string> Tokens { get; } = [];
     public TimeSpan TokenTtl { get; set; } = TimeSpan.FromHours(24);
+    public string TokenDescription { get; set; } = "";
     public string? CertificateKey { get; set; }
     public string CriSocket { get; set; } = "";
     public bool ExternalEtcd { get; set; }
@@ -103,6 +104,7 @@ internal sealed partial class KubeadmConfig
         {
             if (t?["token"]?.GetValue<string>() is { } tok) Tokens.Add(tok);
             if (t?["ttl"]?.GetValue<string>() is { } ttl && Durations.TryParse(ttl, out var span)) TokenTtl = span;
+            if (t?["description"]?.GetValue<string>() is { } description) TokenDescription = description;
         }
         AdvertiseAddress = d["localAPIEndpoint"]?["advertiseAddress"]?.GetValue<string>() ?? AdvertiseAddress;
         if (d["localAPIEndpoint"]?["bindPort"] is { } bp) BindPort = (int)bp.GetValue<long>();

@@ -5,6 +5,9 @@ namespace KubeHa.Lab.Sim;
 
 internal static partial class Kubeadm
 {
+    private static readonly string[] TokenFlagsAllowedWithConfig =
+        ["config", "ignore-preflight-errors", "dry-run", "kubeconfig", "node-name", "kubeconfig-dir", "upload-certs", "print-join-command", "rootfs", "v", "log-file"];
+
     private static Task<int> TokenAsync(KubeadmArgs a)
     {
         var sub = a.Positional.ElementAtOrDefault(1);
@@ -15,17 +18,32 @@ internal static partial class Kubeadm
         {
             case "create":
             {
-                var token = a.Positional.ElementAtOrDefault(2) ?? NewToken();
+                var token = a.Positional.ElementAtOrDefault(2);
+                var ttl = TimeSpan.FromHours(24);
+                var description = a["description"] ?? "";
+                if (a["config"] is { } path)
+                {
+                    // kubeadm's ValidateMixedArguments: with --config only these flags (and --skip-*) may be given.
+                    var mixed = a.Flags.Keys.Where(k => !TokenFlagsAllowedWithConfig.Contains(k) && !k.StartsWith("skip-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+                    if (mixed.Count > 0) return Task.FromResult(Fail($"can not mix '--config' with arguments [{string.Join(' ', mixed)}]\nTo see the stack trace of this error execute with --v=5 or higher"));
+                    var cfg = new KubeadmConfig { NodeName = LabEnv.NodeName };
+                    var err = cfg.LoadFile(path, Minor(KubeadmVersion), "InitConfiguration");
+                    foreach (var w in cfg.Warnings) Console.Error.WriteLine(w);
+                    if (err is not null) return Task.FromResult(Fail(err + "\nTo see the stack trace of this error execute with --v=5 or higher"));
+                    token = cfg.Tokens.FirstOrDefault() ?? token;
+                    ttl = cfg.TokenTtl;
+                    description = cfg.TokenDescription;
+                }
+                token ??= NewToken();
                 if (!KubeadmConfig.TokenFormat().IsMatch(token))
                     return Task.FromResult(Fail($"bootstrapTokens[0].token: Invalid value: \"{token[..Math.Min(6, token.Length)]}...\": the bootstrap token is invalid\nTo see the stack trace of this error execute with --v=5 or higher"));
-                var ttl = TimeSpan.FromHours(24);
-                if (a["ttl"] is { } t && !Durations.TryParse(t, out ttl))
+                if (a["config"] is null && a["ttl"] is { } t && !Durations.TryParse(t, out ttl))
                     return Task.FromResult(Fail($"invalid argument \"{t}\" for \"--ttl\" flag: time: invalid duration \"{t}\""));
                 RequireApi("failed to create or update bootstrap token with name bootstrap-token-" + token[..6]);
                 var p = token.Split('.');
                 store.Update(st => ClusterObjects.AddToken(st, new BootstrapToken
                 {
-                    Id = p[0], Secret = p[1], Description = a["description"] ?? "",
+                    Id = p[0], Secret = p[1], Description = description,
                     Expires = ttl == TimeSpan.Zero ? null : LabEnv.Now + ttl,
                 }));
                 if (a.Has("print-join-command"))

@@ -29,12 +29,7 @@ public static class KubeadmConfigRenderer
         sb.AppendLine("# Managed by KubeHa: kubeadm init configuration. Contains secrets (mode 600).");
         sb.AppendLine($"apiVersion: {api}");
         sb.AppendLine("kind: InitConfiguration");
-        sb.AppendLine("bootstrapTokens:");
-        sb.AppendLine($"- token: {Yaml.Quote(input.BootstrapToken)}");
-        sb.AppendLine("  description: \"KubeHa join token\"");
-        sb.AppendLine($"  ttl: {Yaml.Quote(input.Spec.BootstrapTokenTtlHours.ToString(CultureInfo.InvariantCulture) + "h0m0s")}");
-        sb.AppendLine("  usages: [\"signing\", \"authentication\"]");
-        sb.AppendLine("  groups: [\"system:bootstrappers:kubeadm:default-node-token\"]");
+        AppendBootstrapToken(sb, input.Spec, input.BootstrapToken);
         sb.AppendLine($"certificateKey: {Yaml.Quote(input.CertificateKey)}");
         AppendLocalEndpoint(sb, "", input.Node.Address, input.Spec.ApiServerPort);
         AppendNodeRegistration(sb, input.Spec, input.Node);
@@ -45,6 +40,30 @@ public static class KubeadmConfigRenderer
         sb.AppendLine("kind: KubeletConfiguration");
         sb.AppendLine("cgroupDriver: systemd");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The InitConfiguration `kubeadm token create --config` reads: the bootstrap token in a file (mode 600, deleted after
+    /// use), never on a command line other users of the host can read in the process list.
+    /// </summary>
+    public static string RenderTokenConfig(ClusterSpec spec, string bootstrapToken)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("# Managed by KubeHa: a new bootstrap token for kubeadm token create. Contains a secret (mode 600).");
+        sb.AppendLine($"apiVersion: {ApiVersion(KubernetesVersion.Parse(spec.KubernetesVersion))}");
+        sb.AppendLine("kind: InitConfiguration");
+        AppendBootstrapToken(sb, spec, bootstrapToken);
+        return sb.ToString();
+    }
+
+    private static void AppendBootstrapToken(StringBuilder sb, ClusterSpec spec, string bootstrapToken)
+    {
+        sb.AppendLine("bootstrapTokens:");
+        sb.AppendLine($"- token: {Yaml.Quote(bootstrapToken)}");
+        sb.AppendLine("  description: \"KubeHa join token\"");
+        sb.AppendLine($"  ttl: {Yaml.Quote(spec.BootstrapTokenTtlHours.ToString(CultureInfo.InvariantCulture) + "h0m0s")}");
+        sb.AppendLine("  usages: [\"signing\", \"authentication\"]");
+        sb.AppendLine("  groups: [\"system:bootstrappers:kubeadm:default-node-token\"]");
     }
 
     /// <summary>JoinConfiguration for a worker, or for a control plane when <paramref name="certificateKey"/> is given.</summary>

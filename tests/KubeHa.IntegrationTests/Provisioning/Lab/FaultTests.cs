@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using KubeHa.Core.Clusters;
+using KubeHa.Core.Provisioning;
 using KubeHa.Core.Provisioning.Plans;
 using KubeHa.Core.Runs;
 using KubeHa.Lab;
@@ -103,7 +104,14 @@ public sealed class FaultTests(ITestOutputHelper output)
             Assert.NotEqual(lab.Db.Protector.Unprotect(before.ProtectedBootstrapToken!), lab.Db.Protector.Unprotect(after.ProtectedBootstrapToken!));
             Assert.NotEqual(lab.Db.Protector.Unprotect(before.ProtectedCertificateKey!), lab.Db.Protector.Unprotect(after.ProtectedCertificateKey!));
             var log = await lab.LogAsync(add.Id, ct);
-            Assert.Contains(log, l => l.Text.StartsWith("$ kubeadm token create", StringComparison.Ordinal));
+            // The new token reached the cluster through a file kubeadm read, not through the process list; the file is gone.
+            var newToken = lab.Db.Protector.Unprotect(after.ProtectedBootstrapToken!);
+            Assert.Contains(log, l => l.Text.StartsWith("$ kubeadm token create --config", StringComparison.Ordinal));
+            Assert.DoesNotContain(log, l => l.Text.Contains(newToken, StringComparison.Ordinal) || l.Text.Contains(newToken.Split('.')[1], StringComparison.Ordinal));
+            var tokens = await LabProvisioning.Lab.ExecAsync("node1", $"kubeadm token list; test -e {JoinMaterialRefresher.TokenConfigPath} && echo token-file-left", ct);
+            Assert.Contains(newToken, tokens.Stdout, StringComparison.Ordinal);
+            Assert.Contains("KubeHa join token", tokens.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("token-file-left", tokens.Stdout, StringComparison.Ordinal);
             Assert.Contains(log, l => l.Text.StartsWith("$ kubeadm init phase upload-certs", StringComparison.Ordinal));
             Assert.DoesNotContain(log, l => l.Text.StartsWith("$ kubeadm init ", StringComparison.Ordinal) && !l.Text.Contains("phase", StringComparison.Ordinal));
             var kubeconfig = lab.Db.Protector.Unprotect(after.ProtectedKubeconfig!);
