@@ -181,7 +181,10 @@ internal sealed class ApiHandler(ClusterStore store, string serverAddress, strin
         if (r.Eviction)
         {
             if (method != "POST") { await Json(ctx, 405, Status(405, "MethodNotAllowed", "method not allowed")); return; }
-            var dryRun = q["dryRun"].ToString() == "All";
+            // kubectl drain --dry-run=server puts the dry run in the Eviction's deleteOptions, not in the query.
+            var eviction = await ReadBodyAsync(ctx);
+            var dryRun = q["dryRun"].ToString() == "All"
+                || (eviction["deleteOptions"]?["dryRun"] as JsonArray)?.Any(v => v?.GetValue<string>() == "All") == true;
             var (code, body) = store.Update(st => Evictions.Evict(st, r.Namespace!, r.Name!, dryRun));
             await Json(ctx, code, body);
             return;

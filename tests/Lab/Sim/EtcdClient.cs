@@ -82,10 +82,24 @@ internal sealed class EtcdClient
         throw new EtcdException("timeout waiting for etcd cluster to be available");
     }
 
-    /// <summary>AddMember / AddMemberAsLearner: the cluster's members afterwards (the new one named), its client URL added.</summary>
-    public List<Member> AddMember(string name, string peerUrl, bool learner)
+    /// <summary>
+    /// AddMember / AddMemberAsLearner: the cluster's members afterwards (the new one named), its client URL added.
+    /// Retried as kubeadm's addMember does (every EtcdAPICallRetryInterval, 500 ms, up to <paramref name="timeout"/>;
+    /// kubeadm's EtcdAPICallTimeout is 2 min): etcd refuses a member add with "etcdserver: unhealthy cluster" while the
+    /// member added just before has not been connected long enough, and kubeadm waits that out. The last error is reported.
+    /// </summary>
+    public List<Member> AddMember(string name, string peerUrl, bool learner, TimeSpan timeout)
     {
-        var (ok, output) = Ctl(Endpoints, ["member", "add", name, "--peer-urls=" + peerUrl, .. learner ? new[] { "--learner" } : []]);
+        var sw = Stopwatch.StartNew();
+        bool ok;
+        string output;
+        while (true)
+        {
+            (ok, output) = Ctl(Endpoints, ["member", "add", name, "--peer-urls=" + peerUrl, .. learner ? new[] { "--learner" } : []]);
+            if (ok || sw.Elapsed > timeout) break;
+            Thread.Sleep(500);
+        }
+
         if (!ok) throw new EtcdException(output);
         var members = ListMembers().Select(m => m.PeerUrl == peerUrl ? m with { Name = name } : m).ToList();
         Endpoints.Add(ClientUrl(new Uri(peerUrl).Host));

@@ -12,6 +12,9 @@ internal static partial class Kubeadm
 
     private static readonly TimeSpan EtcdPromoteTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>kubeadm's constants.EtcdAPICallTimeout: how long member add is retried.</summary>
+    private static readonly TimeSpan EtcdApiCallTimeout = TimeSpan.FromMinutes(2);
+
     /// <returns>null on success, else the error kubeadm reports for the phase.</returns>
     private static string? JoinStackedEtcd(ClusterStore store, string clusterId, KubeadmConfig cfg)
     {
@@ -22,7 +25,7 @@ internal static partial class Kubeadm
         {
             var client = EtcdClient.FromCluster(st);
             var learner = Minor(KubeadmVersion) >= 29;
-            var members = client.AddMember(cfg.NodeName, peerUrl, learner);
+            var members = client.AddMember(cfg.NodeName, peerUrl, learner, EtcdApiCallTimeout);
             Phase("[etcd] Announced new etcd member joining to the existing etcd cluster");
             Phase("[etcd] Creating static Pod manifest for \"etcd\"");
             WriteEtcdManifest(clusterId, cfg.NodeName, cfg.AdvertiseAddress, members.Select(m => (m.Name, m.PeerUrl)).ToList(), []);
