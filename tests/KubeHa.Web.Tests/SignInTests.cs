@@ -112,22 +112,33 @@ public sealed class SignInTests : IDisposable
     }
 
     [Fact]
-    public async Task FirstStart_NoConfiguredPassword_GeneratesOneLoggedOnlyOnce()
+    public async Task FirstStart_NoConfiguredPassword_GeneratesOneIntoAPrivateFileNeverTheLog()
     {
         var data = Directory.CreateTempSubdirectory("kubeha-web-").FullName;
+        var file = Path.Combine(data, InitialAdminPassword.FileName);
         string password;
         using (var first = new KubeHaAppFactory(data, adminPassword: null))
         {
             _ = first.Server;
-            var line = Assert.Single(first.LogMessages, m => m.Contains("generated password", StringComparison.Ordinal));
-            password = line.Split("generated password ")[1].Split(' ')[0];
+            password = File.ReadAllText(file).Trim();
             Assert.True(password.Length >= 12);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            }
+            var line = Assert.Single(first.LogMessages, m => m.Contains("generated password", StringComparison.Ordinal));
+            Assert.Contains(file, line, StringComparison.Ordinal);
+            Assert.DoesNotContain(first.LogMessages, m => m.Contains(password, StringComparison.Ordinal));
         }
 
         using var second = new KubeHaAppFactory(data, adminPassword: null);
         _ = second.Server;
         Assert.DoesNotContain(second.LogMessages, m => m.Contains("generated password", StringComparison.Ordinal));
+        Assert.Equal(password, File.ReadAllText(file).Trim()); // still there until the administrator signs in
+
         var client = await second.SignedInClientAsync("admin", password);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+        Assert.False(File.Exists(file), "the file holding the generated password is deleted at the administrator's first sign-in");
+        Assert.DoesNotContain(second.LogMessages, m => m.Contains(password, StringComparison.Ordinal));
     }
 }

@@ -74,5 +74,19 @@ echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
 if [ "$total_passed" -eq 0 ]; then echo "no test ran"; exit 1; fi
 if [ ${#failed_projects[@]} -gt 0 ] || [ "$total_failed" -gt 0 ]; then
     echo "FAILED: ${failed_projects[*]}"
+    # The failed tests by name with the first line of their message, last, where a CI summary's tail shows them.
+    for trx in "$results"/*.trx; do
+        [ -f "$trx" ] || continue
+        python3 - "$trx" <<'PY' || true
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") != "Failed":
+        continue
+    m = r.find("./t:Output/t:ErrorInfo/t:Message", ns)
+    first = (m.text or "").strip().splitlines()[0][:300] if m is not None and m.text else ""
+    print(f"  failed: {r.get('testName')}: {first}")
+PY
+    done
     exit 1
 fi

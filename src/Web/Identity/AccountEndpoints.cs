@@ -19,6 +19,7 @@ public static class AccountEndpoints
             [FromForm] string? returnUrl,
             SignInManager<KubeHaUser> signIn,
             AuditLog audit,
+            InitialAdminPassword initialPassword,
             HttpContext http) =>
         {
             if (returnUrl is not null && returnUrl.Any(char.IsControl))
@@ -42,6 +43,7 @@ public static class AccountEndpoints
             if (result.Succeeded)
             {
                 await audit.RecordAsync(name, AuditActions.SignIn, via: "browser", remoteAddress: remote);
+                initialPassword.SignedIn(name);
                 return Results.LocalRedirect(back);
             }
 

@@ -7,6 +7,6 @@ public sealed class AdminOptions
 
     public string UserName { get; set; } = "admin";
 
-    /// <summary>Used only when no user exists yet. Empty: a password is generated and printed once in the log.</summary>
+    /// <summary>Used only when no user exists yet. Empty: a password is generated into the data directory's initial-admin-password file (mode 600).</summary>
     public string? Password { get; set; }
 }

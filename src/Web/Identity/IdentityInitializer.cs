@@ -47,8 +47,10 @@ public static partial class IdentityInitializer
         Check(await users.AddToRoleAsync(user, KubeHaRoles.Admin), "grant the Admin role");
         if (generated)
         {
-            // Printed once, on the first start only: the operator copies it, signs in and changes it.
-            LogGeneratedPassword(logger, admin.UserName, password);
+            // Never in the log: a file only KubeHa's user can read, deleted at the administrator's first sign-in.
+            var file = sp.GetRequiredService<InitialAdminPassword>();
+            file.Write(password);
+            LogGeneratedPassword(logger, admin.UserName, file.FilePath);
         }
         else
         {
@@ -71,8 +73,8 @@ public static partial class IdentityInitializer
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "First start: created administrator '{UserName}' with the generated password {Password} . It is shown only this once; sign in and keep it safe.")]
-    private static partial void LogGeneratedPassword(ILogger logger, string userName, string password);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "First start: created administrator '{UserName}' with a generated password, written to {Path} (readable by KubeHa's user only). Sign in with it; the file is deleted at that first sign-in.")]
+    private static partial void LogGeneratedPassword(ILogger logger, string userName, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "First start: created administrator '{UserName}' with the password from KubeHa__Admin__Password.")]
     private static partial void LogConfiguredAdmin(ILogger logger, string userName);

@@ -19,6 +19,7 @@ public static class IdentityServiceCollectionExtensions
     public static IServiceCollection AddKubeHaIdentity(this IServiceCollection services)
     {
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
+        services.AddSingleton<InitialAdminPassword>();
 
         // The context type follows the store: each provider has its own migrations, bound to its own context type.
         services.AddScoped<KubeHaIdentityDbContext>(sp =>

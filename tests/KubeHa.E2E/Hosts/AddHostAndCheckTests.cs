@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using KubeHa.E2E.Infrastructure;
 using KubeHa.Testing;
 using KubeHa.Testing.Ssh;
@@ -72,7 +73,9 @@ public sealed class AddHostAndCheckTests(BrowserFixture browser, SshdFixture ssh
         await Expect(details.ByTestId("fact-cpus")).ToHaveTextAsync(cpus);
         await Expect(row.ByTestId("host-cpus")).ToHaveTextAsync(cpus);
         await Expect(details.ByTestId("host-key-fingerprint")).ToContainTextAsync(ssh.Sshd.HostKeyFingerprint);
-        await Expect(details.ByTestId("host-key-pinned")).ToContainTextAsync("Pinned on first use");
+        // A private-key credential pins the key at first contact (trust on first use), with the time it was pinned.
+        await Expect(details.ByTestId("host-key-pinned")).ToContainTextAsync(new Regex(@"Pinned \d{4}-\d{2}-\d{2} \d{2}:\d{2}\."));
+        await Expect(details.ByTestId("host-key-pinned")).ToContainTextAsync("Later connections presenting another key are refused");
 
         await Screenshots.SaveAsync(page, "hosts-light");
         await page.UseDarkThemeAsync();
