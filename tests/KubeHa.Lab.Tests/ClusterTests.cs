@@ -126,8 +126,12 @@ public sealed class ClusterTests(LabFixture lab)
     [Fact]
     public async Task Haproxy_HealthCheck_MarksKilledApiserverDownAndRecoveredUp()
     {
+        // Other tests of the collection take control planes down and back (host-down, reset and rejoin): after a host
+        // boots, its kubelet starts the apiserver again and HAProxy needs `rise` good checks to mark it UP.
+        Dictionary<string, string> before = [];
         Assert.True(await LabFixture.EventuallyAsync(async () =>
-            (await HaproxyBackendAsync("10.77.0.14")).Values.All(s => s == "UP"), TimeSpan.FromSeconds(10)));
+            (before = await HaproxyBackendAsync("10.77.0.14")).Values.All(s => s == "UP"), TimeSpan.FromSeconds(60)),
+            "not every apiserver backend is UP before the test: " + string.Join(", ", before.Select(b => $"{b.Key}={b.Value}")));
         try
         {
             await lab.Lab.FaultAsync("node2", LabFault.ApiserverKilled, default);
