@@ -82,6 +82,8 @@ public static class KubeHaCoreServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IKubernetesHealthWatcher, KubernetesHealthWatcher>();
         services.AddSingleton<KubeHa.Core.Clusters.Health.IClusterHealthFeed, KubeHa.Core.Clusters.Health.ClusterHealthFeed>();
+        services.AddSingleton<KubeHa.Core.Clusters.Certificates.ClusterCertificateReader>();
+        services.AddSingleton<KubeHa.Core.Clusters.Certificates.CertificateHealth>();
 
         services.AddOptions<AlertsOptions>()
             .BindConfiguration(AlertsOptions.Section)

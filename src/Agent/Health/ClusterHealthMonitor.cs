@@ -1,4 +1,5 @@
 using KubeHa.Core.Agents;
+using KubeHa.Core.Clusters.Certificates;
 using KubeHa.Core.Clusters.Health;
 using KubeHa.Core.Persistence;
 using Microsoft.Extensions.Hosting;
@@ -14,7 +15,7 @@ namespace KubeHa.Agent.Health;
 /// one session per cluster, so a cluster whose dashboard is open is read from that session's snapshot, without second
 /// SSH connections. Clusters are checked in parallel (<see cref="AgentOptions.HealthParallelism"/>), each under
 /// <see cref="AgentOptions.HealthProbeTimeout"/>; a source that does not answer in time, or a failed check, is itself a
-/// degradation. On PostgreSQL the monitor checks only clusters of the zones this agent serves.
+/// degradation; so is a control-plane certificate about to expire (<see cref="CertificateHealth"/>). On PostgreSQL the monitor checks only clusters of the zones this agent serves.
 /// </summary>
 public sealed partial class ClusterHealthMonitor(
     ClusterHealthRecorder recorder,
@@ -22,7 +23,8 @@ public sealed partial class ClusterHealthMonitor(
     IOptions<AgentOptions> agent,
     IOptions<DatabaseOptions> database,
     TimeProvider time,
-    ILogger<ClusterHealthMonitor> logger) : BackgroundService
+    ILogger<ClusterHealthMonitor> logger,
+    CertificateHealth? certificates = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -74,6 +76,10 @@ public sealed partial class ClusterHealthMonitor(
             }
 
             reasons = Reasons(snapshot, timeout);
+            if (certificates is not null)
+            {
+                reasons = [.. reasons, .. (await certificates.CheckAsync(cluster, cancellationToken)).Degradations];
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
         {

@@ -44,6 +44,8 @@ public static class ClustersEndpoints
             .Produces<LoadBalancersResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:int}/etcd", EtcdAsync).WithName("GetClusterEtcd")
             .Produces<EtcdHealth>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:int}/certificates", CertificatesAsync).WithName("ListClusterCertificates")
+            .Produces<IReadOnlyList<CertificateResponse>>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status502BadGateway);
         return api;
     }
 
@@ -101,4 +103,40 @@ public static class ClustersEndpoints
             ? TypedResults.Ok(snapshot.Etcd)
             : ApiResults.NotFound("cluster", id);
 
+    /// <summary>
+    /// Every kubeadm certificate and CA of every control plane (<c>kubeadm certs check-expiration</c>), read at most every
+    /// KubeHa:Health:CertificateReadInterval unless <c>fresh=true</c>. Control planes that did not answer are named in
+    /// the <c>X-KubeHa-Unread</c> header; 502 when none answered.
+    /// </summary>
+    private static async Task<IResult> CertificatesAsync(
+        int id, bool? fresh, KubeHa.Core.Clusters.Certificates.ClusterCertificateReader reader, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (await reader.ReadAsync(id, fresh == true, cancellationToken) is not { } reading)
+        {
+            return ApiResults.NotFound("cluster", id);
+        }
+
+        if (reading.Certificates.Count == 0 && reading.Errors.Count > 0)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status502BadGateway,
+                title: "Certificates could not be read",
+                detail: string.Join("; ", reading.Errors));
+        }
+
+        if (reading.Errors.Count > 0)
+        {
+            // Header values are one line of visible ASCII; host errors may carry anything a host printed.
+            http.Response.Headers["X-KubeHa-Unread"] = string.Join("; ", reading.Errors).ReplaceLineEndings(" ") is var unread
+                && unread.All(c => c is >= ' ' and <= '~') ? unread : "some control planes did not answer";
+        }
+
+        return TypedResults.Ok(reading.Certificates
+            .Select(c => new CertificateResponse(c.Host, c.Name, c.ExpiresAt, c.ResidualDays, c.Authority, c.IsAuthority, c.ExternallyManaged))
+            .ToList());
+    }
 }
+
+/// <summary>One kubeadm certificate of a control plane, as GET /api/v1/clusters/{id}/certificates lists it.</summary>
+public sealed record CertificateResponse(
+    string Host, string Name, DateTimeOffset ExpiresAt, int ResidualDays, string? Authority, bool IsAuthority, bool ExternallyManaged);

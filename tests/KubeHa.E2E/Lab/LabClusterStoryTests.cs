@@ -192,6 +192,16 @@ public sealed class LabClusterStoryTests(BrowserFixture browser, ITestOutputHelp
         await Expect(page.ByTestId("api-error")).ToHaveCountAsync(0);
         await Expect(page.ByTestId("cluster-status")).ToHaveAttributeAsync("data-status", "Healthy");
         await Expect(page.ByTestId("cluster-degraded")).ToHaveCountAsync(0);
+
+        // Certificates of the three control planes, read with kubeadm certs check-expiration: a year for the leaves.
+        await Expect(page.Locator("[data-testid=certificate][data-name=apiserver]")).ToHaveCountAsync(3, live);
+        foreach (var days in await page.Locator("[data-testid=certificate][data-name=apiserver]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.days)"))
+        {
+            Assert.InRange(int.Parse(days, System.Globalization.CultureInfo.InvariantCulture), 363, 365);
+        }
+
+        await Expect(page.Locator("[data-testid=certificate][data-name=ca]")).ToHaveCountAsync(3);
+        await Expect(page.ByTestId("certificates-error")).ToHaveCountAsync(0);
         await page.EvaluateAsync("() => { window.__kubehaSamePage = true; }");
         await Screenshots.SaveAsync(page, "lab-dashboard-healthy");
 

@@ -82,6 +82,7 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["GET /api/v1/clusters/{id:int}/nodes"] = Need.Viewer,
         ["GET /api/v1/clusters/{id:int}/load-balancers"] = Need.Viewer,
         ["GET /api/v1/clusters/{id:int}/etcd"] = Need.Viewer,
+        ["GET /api/v1/clusters/{id:int}/certificates"] = Need.Viewer,
         ["POST /api/v1/clusters/{id:int}/runs"] = Need.Operator,
         ["GET /api/v1/runs/"] = Need.Viewer,
         ["GET /api/v1/runs/{id:long}"] = Need.Viewer,

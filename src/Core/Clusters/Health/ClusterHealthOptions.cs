@@ -22,4 +22,20 @@ public sealed class ClusterHealthOptions
     [Required]
     [RegularExpression("^/[^'\\s]*$", ErrorMessage = "An absolute path without spaces or quotes.")]
     public string StatsSocket { get; set; } = LoadBalancing.HaproxyConfigRenderer.StatsSocket;
+
+    /// <summary>How long a reading of the control planes' certificates (kubeadm certs check-expiration) answers.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan CertificateReadInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long one control plane may take to answer kubeadm certs check-expiration.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan CertificateReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A certificate with this many days left or fewer raises a certificate-expiring alert.</summary>
+    [Range(1, 3650)]
+    public int CertificateWarningDays { get; set; } = 30;
+
+    /// <summary>A certificate with this many days left or fewer degrades the cluster and raises a critical alert.</summary>
+    [Range(0, 3650)]
+    public int CertificateCriticalDays { get; set; } = 7;
 }
