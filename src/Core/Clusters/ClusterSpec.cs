@@ -6,7 +6,7 @@ namespace KubeHa.Core.Clusters;
 /// </summary>
 public sealed record ClusterSpec
 {
-    public string KubernetesVersion { get; init; } = "1.31.2";
+    public string KubernetesVersion { get; init; } = KubernetesReleases.Default;
 
     public EtcdTopology EtcdTopology { get; init; } = EtcdTopology.Stacked;
 

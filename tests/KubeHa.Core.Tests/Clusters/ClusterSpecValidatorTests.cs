@@ -40,7 +40,7 @@ public sealed class ClusterSpecValidatorTests
         var error = Assert.Single(ClusterSpecValidator.Validate(spec with { KubernetesVersion = version }, members).Errors);
 
         Assert.Equal(("kubernetesVersion", "unsupported-version"), (error.Field, error.Code));
-        Assert.Contains("KubeHa provisions 1.29 to 1.33", error.Message, StringComparison.Ordinal);
+        Assert.Contains("KubeHa provisions 1.29 to 1.37", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,10 +48,10 @@ public sealed class ClusterSpecValidatorTests
     {
         var (spec, members) = Seed000();
 
-        var result = ClusterSpecValidator.Validate(spec with { KubernetesVersion = "1.33.9" }, members);
+        var result = ClusterSpecValidator.Validate(spec with { KubernetesVersion = "1.37.9" }, members);
 
         Assert.True(result.IsValid);
-        Assert.Contains(result.Warnings, w => w.Code == "unknown-patch" && w.Message.Contains("(1.33.5)", StringComparison.Ordinal));
+        Assert.Contains(result.Warnings, w => w.Code == "unknown-patch" && w.Message.Contains("(1.37.3)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -76,9 +76,46 @@ public sealed class ClusterSpecValidatorTests
     [Fact]
     public void Offered_NewestFirst_WithinTheSupportedRange()
     {
-        Assert.Equal("1.33.5", KubernetesReleases.Offered[0]);
+        Assert.Equal("1.37.3", KubernetesReleases.Offered[0]);
         Assert.Equal("1.29.0", KubernetesReleases.Offered[^1]);
         Assert.All(KubernetesReleases.Offered, v => Assert.True(KubernetesReleases.IsKnown(KubernetesVersion.Parse(v))));
+    }
+
+    [Theory]
+    [InlineData("1.34.13")]
+    [InlineData("1.35.11")]
+    [InlineData("1.36.7")]
+    [InlineData("1.37.3")]
+    [InlineData("1.29.15")]
+    public void Validate_CurrentAndOlderReleases_AcceptedWithoutWarning(string version)
+    {
+        var (spec, members) = Seed000();
+
+        var result = ClusterSpecValidator.Validate(spec with { KubernetesVersion = version }, members);
+
+        Assert.True(result.IsValid);
+        Assert.DoesNotContain(result.Warnings, w => w.Field == "kubernetesVersion");
+    }
+
+    [Fact]
+    public void Default_NewestPatchOfTheNewestMinor_IsTheSpecsDefault()
+    {
+        Assert.Equal("1.37.3", KubernetesReleases.Default);
+        Assert.Equal(KubernetesReleases.Offered[0], KubernetesReleases.Default);
+        Assert.Equal(KubernetesReleases.Default, new ClusterSpec().KubernetesVersion);
+    }
+
+    [Theory]
+    [InlineData(34)]
+    [InlineData(35)]
+    [InlineData(36)]
+    [InlineData(37)]
+    public void Offered_EachCurrentMinor_FromPatchZeroToItsNewest(int minor)
+    {
+        var patches = KubernetesReleases.Offered.Where(v => v.StartsWith($"1.{minor}.", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal($"1.{minor}.0", patches[^1]);
+        Assert.Equal(KubernetesReleases.NewestOf(KubernetesVersion.Parse($"1.{minor}.0")), patches[0]);
     }
 
     public static TheoryData<string, string, Func<ClusterSpec, ClusterSpec>> MalformedFields() => new()

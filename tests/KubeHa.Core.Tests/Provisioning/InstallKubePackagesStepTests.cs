@@ -56,6 +56,15 @@ public sealed class InstallKubePackagesStepTests : IDisposable
         Assert.Equal(written, File.GetLastWriteTimeUtc(ListPath));
     }
 
+    [Fact]
+    public async Task RepositoryScript_NewestRelease_RepositoryOfItsMinor()
+    {
+        await RunAsync(KubernetesReleases.Default, madison: null);
+
+        Assert.Equal($"deb [signed-by={_dir}/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.37/deb/ /\n", await File.ReadAllTextAsync(ListPath));
+        Assert.Contains("curl -fsSL https://pkgs.k8s.io/core:/stable:/v1.37/deb/Release.key", Calls, StringComparison.Ordinal);
+    }
+
     private async Task<int> RunAsync(string version, string? madison)
     {
         var script = InstallKubePackagesStep.RepositoryScript(KubernetesVersion.Parse(version), Path.Combine(_dir, "sources"), Path.Combine(_dir, "keyrings")).Text;

@@ -97,6 +97,20 @@ public sealed class KubeadmConfigRendererTests
         Assert.Contains("https://10.0.0.7:2379", yaml, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1.30.14", "registry.k8s.io/pause:3.9", "kubeadm.k8s.io/v1beta3")]
+    [InlineData("1.33.5", "registry.k8s.io/pause:3.10", "kubeadm.k8s.io/v1beta4")]
+    [InlineData("1.34.13", "registry.k8s.io/pause:3.10.1", "kubeadm.k8s.io/v1beta4")]
+    [InlineData("1.37.3", "registry.k8s.io/pause:3.10.1", "kubeadm.k8s.io/v1beta4")]
+    public void NodeFiles_SandboxImageAndConfigApi_KubeadmsOfThatMinor(string version, string pause, string api)
+    {
+        var v = KubernetesVersion.Parse(version);
+
+        Assert.Contains($"sandbox_image = \"{pause}\"", NodeFiles.Containerd(v), StringComparison.Ordinal);
+        Assert.Contains($"pause_image = \"{pause}\"", NodeFiles.Crio(v), StringComparison.Ordinal);
+        Assert.Equal(api, KubeadmConfigRenderer.ApiVersion(v));
+    }
+
     [Fact]
     public void NodeFiles_Runtimes_UseSystemdCgroups()
     {

@@ -137,7 +137,8 @@ public sealed class CreateClusterPageTests : IAsyncLifetime
         var page = _ctx.Bunit.Render<CreateClusterPage>();
 
         var offered = page.FindAll("[data-testid=wizard-versions] option").Select(o => o.GetAttribute("value")).ToList();
-        Assert.Equal("1.33.5", offered[0]);
+        Assert.Equal("1.37.3", offered[0]);
+        Assert.Equal("1.37.3", page.Find("[data-testid=wizard-version]").GetAttribute("value"));
         Assert.Equal("1.29.0", offered[^1]);
         Assert.Equal("list", page.Find("[data-testid=wizard-version]").Attributes["list"]?.Name);
 
@@ -145,7 +146,7 @@ public sealed class CreateClusterPageTests : IAsyncLifetime
         page.Find("[data-testid=wizard-version]").Input("1.40.0");
         page.Find("[data-testid=wizard-next]").Click();
 
-        page.WaitForAssertion(() => Assert.Contains("is not supported: KubeHa provisions 1.29 to 1.33", FieldText(page, "wizard-version"), StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("is not supported: KubeHa provisions 1.29 to 1.37", FieldText(page, "wizard-version"), StringComparison.Ordinal));
     }
 
     [Fact]

@@ -69,9 +69,10 @@ internal sealed partial class KubeadmConfig
             {
                 if (version is "v1beta1" or "v1beta2")
                     return $"your configuration file uses an old API spec: \"{apiVersion}\" (kind: \"{kind}\"). Please use kubeadm v1.22 instead and run 'kubeadm config migrate --old-config old.yaml --new-config new.yaml', which will write the new, similar spec using a newer API version.";
-                if (version == "v1beta4" && kubeadmMinor < 31 || version is not ("v1beta3" or "v1beta4"))
+                var defaultApi = KubeadmReleases.For(kubeadmMinor).ConfigApi;
+                if (version == "v1beta4" && defaultApi != "v1beta4" || version is not ("v1beta3" or "v1beta4"))
                     return $"no kind \"{kind}\" is registered for version \"{apiVersion}\" in scheme \"k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/scheme/scheme.go:31\"";
-                if (version == "v1beta3" && kubeadmMinor >= 31)
+                if (version == "v1beta3" && defaultApi == "v1beta4")
                     Warnings.Add($"[config] WARNING: Ignored YAML document with GroupVersionKind kubeadm.k8s.io/v1beta3, Kind={kind}: the v1beta3 API is deprecated; use 'kubeadm config migrate' to move to v1beta4");
                 if (!KnownFields.TryGetValue(kind, out var known))
                     return $"no kind \"{kind}\" is registered for version \"{apiVersion}\" in scheme \"k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/scheme/scheme.go:31\"";

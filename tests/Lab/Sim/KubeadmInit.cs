@@ -78,7 +78,7 @@ internal static partial class Kubeadm
         });
         Directory.CreateDirectory(store.HeartbeatDir);
 
-        if (!await StartKubeletAndWaitAsync(cfg, "[wait-control-plane]", k8sMinor, init: true)) return 1;
+        if (!await StartKubeletAndWaitAsync(cfg, init: true)) return 1;
 
         Phase("[upload-config] Storing the configuration used in ConfigMap \"kubeadm-config\" in the \"kube-system\" Namespace");
         Phase("[kubelet] Creating a ConfigMap \"kubelet-config\" in namespace kube-system with the configuration for the kubelets in the cluster");
@@ -342,7 +342,8 @@ internal static partial class Kubeadm
         };
         if (initialCluster.Count > 0) args["initial-cluster-state"] = "existing";
         // kubeadm 1.34 moved to etcd 3.6, which spells the experimental flags as a feature gate and a plain flag.
-        if (Minor(KubeadmVersion) >= 34)
+        var release = KubeadmReleases.For(KubeadmVersion);
+        if (release.Etcd36Flags)
         {
             args["feature-gates"] = "InitialCorruptCheck=true";
             args["watch-progress-notify-interval"] = "5s";
@@ -354,7 +355,7 @@ internal static partial class Kubeadm
         }
         foreach (var (k, v) in extraArgs) args[k] = v;
         Directory.CreateDirectory(Manifests);
-        File.WriteAllText(Path.Combine(Manifests, "etcd.yaml"), StaticPod("etcd", clusterId, "registry.k8s.io/etcd:3.5.15-0",
+        File.WriteAllText(Path.Combine(Manifests, "etcd.yaml"), StaticPod("etcd", clusterId, "registry.k8s.io/etcd:" + release.EtcdImageTag,
             ["etcd", .. args.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"--{p.Key}={p.Value}")],
             $"    kubeadm.kubernetes.io/etcd.advertise-client-urls: {EtcdClient.ClientUrl(ip)}\n"));
     }
@@ -369,79 +370,12 @@ internal static partial class Kubeadm
         return sb.ToString();
     }
 
-    internal static void WriteKubeletConfig(KubeadmConfig cfg)
-    {
-        Directory.CreateDirectory("/var/lib/kubelet");
-        Phase("[kubelet-start] Writing kubelet environment file with flags to file \"/var/lib/kubelet/kubeadm-flags.env\"");
-        var sock = Preflight.ResolveCriSocket(cfg, out _);
-        File.WriteAllText("/var/lib/kubelet/kubeadm-flags.env", $"KUBELET_KUBEADM_ARGS=\"--container-runtime-endpoint={sock} --pod-infra-container-image=registry.k8s.io/pause:3.9\"\n");
-        Phase("[kubelet-start] Writing kubelet configuration to file \"/var/lib/kubelet/config.yaml\"");
-        File.WriteAllText("/var/lib/kubelet/config.yaml", KubeletConfigYaml());
-    }
-
-    /// <summary>kubelet-start and the wait for the kubelet and (control planes) the local apiserver.</summary>
-    internal static async Task<bool> StartKubeletAndWaitAsync(KubeadmConfig cfg, string waitPhase, int k8sMinor, bool init)
-    {
-        WriteKubeletConfig(cfg);
-        Phase("[kubelet-start] Starting the kubelet");
-        var (code, output) = Sh("/usr/local/sbin/systemctl", "restart", "kubelet");
-        if (code != 0) Console.Error.WriteLine($"\t[WARNING] unable to start the kubelet service: {output.Trim()}");
-        var timeout = LabEnv.Profile == "realistic" ? TimeSpan.FromMinutes(4) : WaitTimeout();
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        if (init)
-        {
-            Phase($"{waitPhase} Waiting for the kubelet to boot up the control plane as static Pods from directory \"{Manifests}\"");
-        }
-        Phase($"[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to {Durations.Format(TimeSpan.FromMinutes(4))}");
-        while (Sh("/usr/local/sbin/systemctl", "is-active", "--quiet", "kubelet").Exit != 0 || !File.Exists("/run/khlab/kubelet-healthy"))
-        {
-            if (sw.Elapsed > timeout)
-            {
-                Console.Error.WriteLine(KubeletFailure(init ? "wait-control-plane" : "kubelet-start", timeout));
-                return false;
-            }
-            await Task.Delay(200);
-        }
-        Phase($"[kubelet-check] The kubelet is healthy after {sw.Elapsed.TotalMilliseconds:0.######}ms");
-        if (!cfg.ControlPlane && !init) return true;
-        var api = $"https://{cfg.AdvertiseAddress}:{cfg.BindPort}";
-        var started = sw.Elapsed;
-        if (k8sMinor >= 30) Phase($"[api-check] Waiting for a healthy API server. This can take up to {Durations.Format(TimeSpan.FromMinutes(4))}");
-        while (ApiProbe.Healthz(api, TimeSpan.FromSeconds(2)) is not null)
-        {
-            if (sw.Elapsed > timeout)
-            {
-                Console.Error.WriteLine(k8sMinor >= 30
-                    ? $"[api-check] The API server is not healthy after {Durations.Format(sw.Elapsed - started)}\n\nUnfortunately, an error has occurred:\n\tcontext deadline exceeded\n\nThis error is likely caused by:\n\t- The kubelet is not running\n\t- The kubelet is unhealthy due to a misconfiguration of the node in some way (required cgroups disabled)\n\nIf you are on a systemd-powered system, you can try to troubleshoot the error with the following commands:\n\t- 'systemctl status kubelet'\n\t- 'journalctl -xeu kubelet'\nerror execution phase wait-control-plane: could not initialize a Kubernetes cluster\nTo see the stack trace of this error execute with --v=5 or higher"
-                    : KubeletFailure("wait-control-plane", timeout));
-                return false;
-            }
-            await Task.Delay(200);
-        }
-        Pace(5000);
-        Phase(k8sMinor >= 30
-            ? $"[api-check] The API server is healthy after {(sw.Elapsed - started).TotalSeconds:0.#########}s"
-            : $"[apiclient] All control plane components are healthy after {sw.Elapsed.TotalSeconds:0.######} seconds");
-        return true;
-    }
-
-    private static TimeSpan WaitTimeout()
-    {
-        var f = Path.Combine(LabEnv.StateDir, "wait-timeout");
-        return File.Exists(f) && Durations.TryParse(File.ReadAllText(f).Trim(), out var t) ? t : TimeSpan.FromSeconds(40);
-    }
-
-    private static string KubeletFailure(string phase, TimeSpan after) =>
-        $"[kubelet-check] The kubelet is not healthy after {Durations.Format(after)}\n\nUnfortunately, an error has occurred, likely caused by:\n\t- The kubelet is not running\n\t- The kubelet is unhealthy due to a misconfiguration of the node in some way (required cgroups disabled)\n\n" +
-        "If you are on a systemd-powered system, you can try to troubleshoot the error with the following commands:\n\t- 'systemctl status kubelet'\n\t- 'journalctl -xeu kubelet'\n\n" +
-        $"error execution phase {phase}: failed while waiting for the kubelet: kubelet is not healthy after {Durations.Format(after)}\nTo see the stack trace of this error execute with --v=5 or higher";
-
     internal static string KubeletConfigYaml() =>
         "apiVersion: kubelet.config.k8s.io/v1beta1\nauthentication:\n  anonymous:\n    enabled: false\n  webhook:\n    enabled: true\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n" +
         "cgroupDriver: systemd\nclusterDNS:\n- 10.96.0.10\nclusterDomain: cluster.local\nhealthzBindAddress: 127.0.0.1\nhealthzPort: 10248\nkind: KubeletConfiguration\nrotateCertificates: true\nstaticPodPath: /etc/kubernetes/manifests\n";
 
     private static string ClusterConfigurationYaml(KubeadmConfig cfg, string endpoint) =>
-        $"apiServer: {{}}\napiVersion: kubeadm.k8s.io/v1beta{(Minor(KubeadmVersion) >= 31 ? 4 : 3)}\ncertificatesDir: /etc/kubernetes/pki\nclusterName: {cfg.ClusterName}\ncontrolPlaneEndpoint: {endpoint}\n" +
+        $"apiServer: {{}}\napiVersion: kubeadm.k8s.io/{KubeadmReleases.For(KubeadmVersion).ConfigApi}\ncertificatesDir: /etc/kubernetes/pki\nclusterName: {cfg.ClusterName}\ncontrolPlaneEndpoint: {endpoint}\n" +
         $"controllerManager: {{}}\ndns: {{}}\netcd:\n" + (cfg.ExternalEtcd
             ? "  external:\n    caFile: /etc/kubernetes/pki/etcd/ca.crt\n    certFile: /etc/kubernetes/pki/apiserver-etcd-client.crt\n    endpoints:\n" + string.Concat(cfg.ExternalEtcdEndpoints.Select(e => $"    - {e}\n")) + "    keyFile: /etc/kubernetes/pki/apiserver-etcd-client.key\n"
             : "  local:\n    dataDir: /var/lib/etcd\n") + $"imageRepository: {cfg.ImageRepository}\nkind: ClusterConfiguration\nkubernetesVersion: {cfg.KubernetesVersion}\n" +

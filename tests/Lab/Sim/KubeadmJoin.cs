@@ -163,7 +163,7 @@ internal static partial class Kubeadm
         File.WriteAllText("/etc/kubernetes/bootstrap-kubelet.conf", Kubeconfig.Render("https://" + st.ControlPlaneEndpoint, caPem, "tls-bootstrap-token-user", null, null, cfg.DiscoveryToken));
         cfg.KubernetesVersion = version;
         store.Update(s => ClusterObjects.Node(s, cfg.NodeName, cfg.AdvertiseAddress, version, cfg.ControlPlane));
-        if (!await StartKubeletAndWaitAsync(cfg, "[wait-control-plane]", Minor(version), init: false)) return 1;
+        if (!await StartKubeletAndWaitAsync(cfg, init: false)) return 1;
         Phase("[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap");
         File.WriteAllText("/etc/kubernetes/kubelet.conf", Kubeconfig.Render("https://" + st.ControlPlaneEndpoint, caPem, "default-auth", null, null));
         File.Delete("/etc/kubernetes/bootstrap-kubelet.conf");

@@ -24,7 +24,7 @@ internal static partial class Kubeadm
         try
         {
             var client = EtcdClient.FromCluster(st);
-            var learner = Minor(KubeadmVersion) >= 29;
+            var learner = KubeadmReleases.For(KubeadmVersion).EtcdLearnerJoin;
             var members = client.AddMember(cfg.NodeName, peerUrl, learner, EtcdApiCallTimeout);
             Phase("[etcd] Announced new etcd member joining to the existing etcd cluster");
             Phase("[etcd] Creating static Pod manifest for \"etcd\"");

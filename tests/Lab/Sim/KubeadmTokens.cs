@@ -97,13 +97,12 @@ internal static partial class Kubeadm
     {
         var v = a["kubernetes-version"] ?? KubeadmVersion;
         if (!v.StartsWith('v')) v = "v" + v;
-        var minor = Minor(v);
-        var coredns = minor >= 30 ? "v1.11.3" : "v1.11.1";
-        var etcd = minor >= 31 ? "3.5.15-0" : minor == 30 ? "3.5.12-0" : "3.5.10-0";
+        var release = KubeadmReleases.For(v);
         string[] images =
         [
             $"registry.k8s.io/kube-apiserver:{v}", $"registry.k8s.io/kube-controller-manager:{v}", $"registry.k8s.io/kube-scheduler:{v}",
-            $"registry.k8s.io/kube-proxy:{v}", $"registry.k8s.io/coredns/coredns:{coredns}", $"registry.k8s.io/pause:{(minor >= 31 ? "3.10" : "3.9")}", $"registry.k8s.io/etcd:{etcd}",
+            $"registry.k8s.io/kube-proxy:{v}", $"registry.k8s.io/coredns/coredns:{release.CoreDnsTag}", $"registry.k8s.io/pause:{release.PauseTag}",
+            $"registry.k8s.io/etcd:{release.EtcdImageTag}",
         ];
         if (a.Positional.ElementAtOrDefault(2) == "list") { foreach (var i in images) Console.WriteLine(i); return 0; }
         var cfg = new KubeadmConfig { CriSocket = a["cri-socket"] ?? "" };

@@ -4,7 +4,7 @@
 DB=/etc/khlab/dpkg; AV=/etc/khlab/apt-available
 mkdir -p "$DB" 2>/dev/null || true
 
-K8S_PATCHES=([28]=15 [29]=15 [30]=14 [31]=13 [32]=9 [33]=5)
+K8S_PATCHES=([28]=15 [29]=15 [30]=14 [31]=13 [32]=9 [33]=5 [34]=13 [35]=11 [36]=7 [37]=3)
 pkg_desc() {
   case $1 in
     kubeadm) echo "Command-line utility for administering a Kubernetes cluster" ;;
