@@ -46,17 +46,24 @@ public static class KeepalivedConfigRenderer
                 virtual_router_id {{instance.RouterId}}
                 priority {{instance.Priority}}
                 advert_int 1
-                unicast_src_ip {{instance.SelfAddress}}
-                unicast_peer {
 
             """);
-        foreach (var peer in instance.Peers)
+
+        // A single load balancer has no peer: keepalived 2.2 refuses unicast keywords without peers (`keepalived -t`
+        // exits 5, "A unicast keyword has been specified without any unicast peers"), so it advertises on its own.
+        if (instance.Peers.Count > 0)
         {
-            sb.AppendLine($"        {peer}");
+            sb.AppendLine($"    unicast_src_ip {instance.SelfAddress}");
+            sb.AppendLine("    unicast_peer {");
+            foreach (var peer in instance.Peers)
+            {
+                sb.AppendLine($"        {peer}");
+            }
+
+            sb.AppendLine("    }");
         }
 
         sb.Append($$"""
-                }
                 virtual_ipaddress {
                     {{instance.VirtualIp}}/{{instance.PrefixLength}} dev {{instance.Interface}}
                 }

@@ -79,4 +79,12 @@ public sealed class LoadBalancerRenderersTests
         Assert.Contains("    state BACKUP", backup, StringComparison.Ordinal);
         Assert.Contains("    priority 140", backup, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void RenderKeepalived_SingleBalancer_NoUnicastKeywordsKeepalivedWouldRefuse()
+    {
+        var cfg = KeepalivedConfigRenderer.Render(new KeepalivedInstance("eth1", "192.168.56.11", [], "192.168.56.15", 24, 51, KeepalivedConfigRenderer.PriorityFor(0)));
+        Assert.DoesNotContain("unicast", cfg, StringComparison.Ordinal);
+        Assert.Contains("    advert_int 1\n    virtual_ipaddress {\n        192.168.56.15/24 dev eth1\n    }", cfg, StringComparison.Ordinal);
+    }
 }
