@@ -143,7 +143,7 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
     }
 
     /// <summary>
-    /// Queues a run of a plan ("create", "add-nodes", "reset"); <see cref="RunCommandOutcome.Conflict"/> when another
+    /// Queues a run of a plan (<see cref="PlanCatalog.Keys"/>); <see cref="RunCommandOutcome.Conflict"/> when another
     /// run of the cluster is queued or running.
     /// </summary>
     /// <param name="clusterId">The cluster.</param>
@@ -153,9 +153,9 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
     /// <param name="cancellationToken">Cancels the request, not the run.</param>
     public async Task<RunCommandResult> StartRunAsync(int clusterId, string planKey, IReadOnlyCollection<int>? targetHostIds, string? user, CancellationToken cancellationToken)
     {
-        if (planKey is not (PlanCatalog.Create or PlanCatalog.AddNodes or PlanCatalog.Reset))
+        if (planKey is null || !PlanCatalog.Keys.Contains(planKey))
         {
-            return new(RunCommandOutcome.InvalidState, Message: $"Unknown plan {HostInputRules.Quoted(planKey ?? string.Empty)}: use create, add-nodes or reset.");
+            return new(RunCommandOutcome.InvalidState, Message: $"Unknown plan {HostInputRules.Quoted(planKey ?? string.Empty)}: use {string.Join(", ", PlanCatalog.Keys)}.");
         }
 
         await _runGate.WaitAsync(cancellationToken);
@@ -178,6 +178,12 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
                 if (targetHostIds is not null && await CheckTargetsAsync(db, cluster, planKey, targetHostIds, cancellationToken) is { } refusal)
                 {
                     return new(RunCommandOutcome.Invalid, Message: refusal, Field: "hostIds");
+                }
+
+                if (planKey == PlanCatalog.RenewCertificates && cluster.Status is ClusterStatus.Draft or ClusterStatus.Resetting)
+                {
+                    return new(RunCommandOutcome.InvalidState,
+                        Message: $"Cluster '{cluster.Name}' has no control plane running ({cluster.Status.ToString().ToLowerInvariant()}): there are no certificates to renew; create it first.");
                 }
             }
 
@@ -311,6 +317,11 @@ public sealed partial class ClusterCatalog(IDbContextFactory<KubeHaDbContext> db
         if (planKey == PlanCatalog.Create)
         {
             return "A create run concerns every member of the cluster: leave hostIds out.";
+        }
+
+        if (planKey == PlanCatalog.RenewCertificates)
+        {
+            return "A renew-certificates run renews every control plane, one at a time: leave hostIds out.";
         }
 
         if (targetHostIds.Count == 0)

@@ -89,5 +89,5 @@ public static class RunsEndpoints
     }
 }
 
-/// <summary>Which plan to run: "create", "add-nodes" or "reset"; <see cref="HostIds"/> limits it to those members (never empty).</summary>
+/// <summary>Which plan to run: "create", "add-nodes", "reset" or "renew-certificates"; <see cref="HostIds"/> limits it to those members (never empty; not for create and renew-certificates).</summary>
 public sealed record StartRunRequest(string? Plan, IReadOnlyList<int>? HostIds);

@@ -14,7 +14,7 @@ namespace KubeHa.Web.Application;
 public sealed class ClusterCommands(ClusterCatalog catalog, KubeconfigReader kubeconfigs, AuditLog audit, IAuthorizationService authorization)
 {
     /// <summary>The plans a run may be started with.</summary>
-    public static IReadOnlyList<string> StartablePlans { get; } = [PlanCatalog.Create, PlanCatalog.AddNodes, PlanCatalog.Reset];
+    public static IReadOnlyList<string> StartablePlans => PlanCatalog.Keys;
 
     /// <summary>Validates and creates a cluster (status Draft); a refused create carries the validation result as its value.</summary>
     public async Task<CommandResult<ClusterCreateResult>> CreateClusterAsync(CommandActor actor, ClusterDraft draft, CancellationToken cancellationToken)
@@ -68,7 +68,7 @@ public sealed class ClusterCommands(ClusterCatalog catalog, KubeconfigReader kub
 
         if (plan is null || !StartablePlans.Contains(plan))
         {
-            return CommandResult.Invalid<long>("plan", "Use \"create\", \"add-nodes\" or \"reset\".");
+            return CommandResult.Invalid<long>("plan", "Use " + string.Join(", ", StartablePlans.Select(p => $"\"{p}\"")) + ".");
         }
 
         var result = await catalog.StartRunAsync(clusterId, plan, hostIds, actor.Name, cancellationToken);

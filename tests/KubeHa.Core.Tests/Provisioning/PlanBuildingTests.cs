@@ -183,6 +183,38 @@ public sealed class PlanBuildingTests
         }
     }
 
+    [Fact]
+    public async Task Preview_RenewCertificates_Seed000_OneControlPlaneAtATimeOutOfEveryLoadBalancerAndBack()
+    {
+        var (spec, members) = Seed000();
+        var sink = new ListSink();
+        var context = Context(spec, members, sink: sink);
+        var plan = Catalog.Get(PlanCatalog.RenewCertificates);
+        Assert.Equal(["connect-hosts", "gather-facts", "renew-certificates", "fetch-kubeconfig", "verify-cluster"], plan.Steps.Select(s => s.Key));
+        var renew = plan.Steps.Single(s => s.Key == "renew-certificates");
+        Assert.Equal(Fanout.OneAtATime, renew.Fanout);
+        Assert.Equal([1, 2, 3], renew.SelectHosts(context).Select(h => h.HostId));
+        foreach (var host in renew.SelectHosts(context))
+        {
+            await renew.RunAsync(await context.SessionAsync(host, CancellationToken.None), CancellationToken.None);
+        }
+
+        // For each control plane in turn: renew, maintenance on both balancers, restart, ready again on both, before the next.
+        var order = sink.Lines
+            .Select(l => l.Contains("would run: kubeadm certs renew all", StringComparison.Ordinal) ? "renew"
+                : l.Contains("state maint | socat", StringComparison.Ordinal) ? "maint " + Server(l)
+                : l.Contains("mv /etc/kubernetes/manifests/", StringComparison.Ordinal) ? "restart"
+                : l.Contains("state ready | socat", StringComparison.Ordinal) ? "ready " + Server(l)
+                : null)
+            .OfType<string>().ToList();
+        string[] Expected(string node) => ["renew", $"maint {node}", $"maint {node}", "restart", $"ready {node}", $"ready {node}"];
+        Assert.Equal(Expected("host1").Concat(Expected("host2")).Concat(Expected("host3")), order);
+        Assert.Contains(sink.Lines, l => l.Contains("get --raw=/readyz", StringComparison.Ordinal) && l.Contains("--server https://192.168.56.20:6443", StringComparison.Ordinal));
+        Assert.Contains(sink.Lines, l => l.Contains("endpoint health", StringComparison.Ordinal));
+
+        static string Server(string line) => line[(line.IndexOf("kube-apiserver/", StringComparison.Ordinal) + "kube-apiserver/".Length)..].Split(' ')[0];
+    }
+
     internal sealed class ListSink : IRunLogSink
     {
         public List<string> Lines { get; } = [];

@@ -181,6 +181,9 @@ public sealed partial class HostileValuesEndToEndTests : IClassFixture<HostileVa
         yield return (PlanCatalog.AddNodes, new Scenario(s1, m1), false, none);
         // Reset of a worker and a control plane of a joined cluster: drains from a control plane that stays.
         yield return (PlanCatalog.Reset, new Scenario(s0, m0), true, new HashSet<int> { 2, 5 });
+        // Renewal of a joined cluster: HAProxy runtime commands name each control plane on every load balancer.
+        yield return (PlanCatalog.RenewCertificates, new Scenario(s0, m0), true, none);
+        yield return (PlanCatalog.RenewCertificates, new Scenario(s1, m1), true, none);
     }
 
     private static async Task<List<(string Script, string? Input)>> RunPlanAsync(string planKey, Scenario scenario, bool joined, IReadOnlySet<int> removing)

@@ -202,8 +202,27 @@ public sealed class LabClusterStoryTests(BrowserFixture browser, ITestOutputHelp
 
         await Expect(page.Locator("[data-testid=certificate][data-name=ca]")).ToHaveCountAsync(3);
         await Expect(page.ByTestId("certificates-error")).ToHaveCountAsync(0);
-        await page.EvaluateAsync("() => { window.__kubehaSamePage = true; }");
         await Screenshots.SaveAsync(page, "lab-dashboard-healthy");
+
+        // Renew the certificates from the panel: a confirmation, then a renew-certificates run followed live, one control
+        // plane at a time, and back on the dashboard every backend UP again.
+        await page.ByTestId("certificates-renew").ClickAsync();
+        await Expect(page.ByTestId("certificates-renew-confirm")).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "lab-certificates-renew-confirm", fullPage: false);
+        await page.ByTestId("certificates-renew-start").ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/runs/\d+$"));
+        var renewRunId = long.Parse(new Uri(page.Url).Segments[^1]);
+        await page.WaitForFunctionAsync("() => ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(document.querySelector('[data-testid=run-status]')?.getAttribute('data-status'))",
+            null, new() { Timeout = Ms(RunTimeout) });
+        Assert.True(await page.ByTestId("run-status").GetAttributeAsync("data-status") == "succeeded", await DescribeRunAsync(renewRunId));
+        await Expect(page.Locator("[data-testid=run-step][data-step=renew-certificates]")).ToHaveAttributeAsync("data-status", "succeeded");
+        await Screenshots.SaveAsync(page, "lab-run-renew-certificates", fullPage: false);
+        await page.ByTestId("run-cluster").ClickAsync();
+        await page.WaitForURLAsync(new Regex($"/clusters/{clusterId}$"));
+        await Expect(page.Locator("[data-testid=backend-chip][data-backend=kube-apiserver][data-state=Up]")).ToHaveCountAsync(6, live);
+        await Expect(page.Locator("[data-testid=etcd-member][data-healthy=true]")).ToHaveCountAsync(3, live);
+        await Expect(page.ByTestId("cluster-status")).ToHaveAttributeAsync("data-status", "Healthy", new() { Timeout = Ms(LiveTimeout) });
+        await page.EvaluateAsync("() => { window.__kubehaSamePage = true; }");
 
         // node2's apiserver dies: both balancers mark it DOWN and its kube-apiserver pod stops being ready, live.
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));

@@ -93,6 +93,12 @@ public sealed class ClustersAndRunsApiTests : IDisposable
         var foreign = await PostAsync(client, $"/api/v1/clusters/{clusterId}/runs", new { plan = "add-nodes", hostIds = new[] { hostIds[2] } }, HttpStatusCode.BadRequest);
         Assert.Contains($"{hostIds[2]} (stray) is not a member of cluster 'small'", foreign.GetProperty("errors").GetProperty("hostIds")[0].GetString(), StringComparison.Ordinal);
 
+        // renew-certificates renews every control plane in turn, and only a cluster that was created has any.
+        var renewSome = await PostAsync(client, $"/api/v1/clusters/{clusterId}/runs", new { plan = "renew-certificates", hostIds = new[] { hostIds[0] } }, HttpStatusCode.BadRequest);
+        Assert.Contains("leave hostIds out", renewSome.GetProperty("errors").GetProperty("hostIds")[0].GetString(), StringComparison.Ordinal);
+        var renewDraft = await PostAsync(client, $"/api/v1/clusters/{clusterId}/runs", new { plan = "renew-certificates" }, HttpStatusCode.Conflict);
+        Assert.Contains("there are no certificates to renew", renewDraft.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
         var details = await GetAsync(client, $"/api/v1/clusters/{clusterId}");
         Assert.Equal(0, details.GetProperty("runs").GetArrayLength());
 

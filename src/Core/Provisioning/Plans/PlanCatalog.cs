@@ -12,6 +12,10 @@ public sealed class PlanCatalog(IClusterApi api) : IPlanCatalog
     public const string Create = "create";
     public const string AddNodes = "add-nodes";
     public const string Reset = "reset";
+    public const string RenewCertificates = "renew-certificates";
+
+    /// <summary>Every plan a run may be started with, in the order the API documents them.</summary>
+    public static IReadOnlyList<string> Keys { get; } = [Create, AddNodes, Reset, RenewCertificates];
 
     public Plan Get(string key) => key switch
     {
@@ -62,6 +66,14 @@ public sealed class PlanCatalog(IClusterApi api) : IPlanCatalog
             new ConfigureLoadBalancersStep(),
             new ConfigureKeepalivedStep(),
         ], RemovesHosts: true),
+        RenewCertificates => new Plan(RenewCertificates, "Renew certificates",
+        [
+            new ConnectHostsStep(),
+            new GatherFactsStep(),
+            new RenewCertificatesStep(),
+            new FetchKubeconfigStep(),
+            new VerifyClusterStep(api),
+        ]),
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Unknown plan."),
     };
 }
