@@ -22,6 +22,8 @@ public static class AuditActions
     public const string ClusterUpdated = "cluster.updated";
     public const string ClusterDeleted = "cluster.deleted";
     public const string KubeconfigDownloaded = "cluster.kubeconfig-downloaded";
+    public const string MembersAdded = "cluster.members-added";
+    public const string MemberRemoved = "cluster.member-removed";
 
     public const string RunStarted = "run.started";
     public const string RunCancelled = "run.cancel-requested";
@@ -46,7 +48,7 @@ public static class AuditActions
         SignIn, SignInFailed, SignOut,
         CredentialCreated, CredentialUpdated, CredentialDeleted,
         HostCreated, HostUpdated, HostDeleted, HostCheckRequested, HostKeyTrusted, HostKeyApproved,
-        ClusterCreated, ClusterUpdated, ClusterDeleted, KubeconfigDownloaded,
+        ClusterCreated, ClusterUpdated, ClusterDeleted, KubeconfigDownloaded, MembersAdded, MemberRemoved,
         RunStarted, RunCancelled, RunResumed,
         AlertChannelCreated, AlertChannelUpdated, AlertChannelDeleted, AlertChannelTested,
         TokenCreated, TokenRevoked,

@@ -17,4 +17,7 @@ public enum RunCommandOutcome
 
     /// <summary>The request names something wrong (an empty or foreign host list) (400); <see cref="RunCommandResult.Field"/> names the field.</summary>
     Invalid = 4,
+
+    /// <summary>The request needs a role the caller lacks, e.g. confirming an even etcd member count (Admin) (403).</summary>
+    Forbidden = 5,
 }

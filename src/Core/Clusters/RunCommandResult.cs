@@ -6,7 +6,8 @@ namespace KubeHa.Core.Clusters;
 /// <param name="ActiveRunId">On <see cref="RunCommandOutcome.Conflict"/>: the run that holds the cluster.</param>
 /// <param name="Message">An operator-facing sentence when not accepted.</param>
 /// <param name="Field">On <see cref="RunCommandOutcome.Invalid"/>: the request field at fault ("hostIds").</param>
-public sealed record RunCommandResult(RunCommandOutcome Outcome, long? RunId = null, long? ActiveRunId = null, string? Message = null, string? Field = null)
+/// <param name="Errors">On <see cref="RunCommandOutcome.Invalid"/> of a membership change: every problem, per field and host.</param>
+public sealed record RunCommandResult(RunCommandOutcome Outcome, long? RunId = null, long? ActiveRunId = null, string? Message = null, string? Field = null, IReadOnlyList<SpecIssue>? Errors = null)
 {
     public bool Accepted => Outcome == RunCommandOutcome.Accepted;
 }

@@ -26,13 +26,15 @@ public sealed class PlanContext
         IClusterSecretsStore secrets,
         Func<int, CancellationToken, Task<HostSession>> sessions,
         TimeProvider time,
-        ProvisioningOptions options)
+        ProvisioningOptions options,
+        IReadOnlySet<int>? adding = null)
     {
         ClusterId = clusterId;
         RunId = runId;
         Spec = spec;
         Members = members;
         Removing = removing;
+        Adding = adding;
         Join = join;
         _secrets = secrets;
         _sessions = sessions;
@@ -55,6 +57,12 @@ public sealed class PlanContext
 
     /// <summary>Hosts this run removes from the cluster (reset plans); empty otherwise.</summary>
     public IReadOnlySet<int> Removing { get; }
+
+    /// <summary>
+    /// Hosts an add-nodes run joins (its hostIds: the members just added); null when every member is concerned (create,
+    /// or add-nodes of the whole membership, where facts alone skip what is done).
+    /// </summary>
+    public IReadOnlySet<int>? Adding { get; }
 
     public ControlPlaneEndpoint Endpoint { get; }
 
@@ -101,6 +109,20 @@ public sealed class PlanContext
         Remaining.Where(m => m.Is(NodeRole.ControlPlane)).FirstOrDefault(m => StateOf(m.HostId).HasAdminConf);
 
     public bool IsRemoving(ClusterMember member) => Removing.Contains(member.HostId);
+
+    /// <summary>
+    /// True for a host this run prepares and joins: not one a reset removes, and, in an add-nodes run with targets, one
+    /// of them (existing members are connected and read, never prepared again).
+    /// </summary>
+    public bool Concerns(ClusterMember member) => !IsRemoving(member) && (Adding is null || Adding.Contains(member.HostId));
+
+    /// <summary>
+    /// True when the control planes behind the load balancers (or, with ingress forwarding, the workers) change in this
+    /// run, so every HAProxy must be rendered again; false for an add-nodes run that joins only workers.
+    /// </summary>
+    public bool BackendsChange =>
+        Adding is null || Removing.Count > 0 ||
+        Members.Any(m => Adding.Contains(m.HostId) && (m.Is(NodeRole.ControlPlane) || (m.Is(NodeRole.Worker) && Spec.IngressForwarding is not null)));
 
     /// <summary>
     /// True when <paramref name="host"/> carries this cluster's completion marker of <paramref name="stepKey"/> and the

@@ -128,10 +128,12 @@ public sealed partial class RunExecutor(
 
         IReadOnlySet<int> removing = !plan.RemovesHosts ? new HashSet<int>()
             : (run.TargetHostIds ?? members.Select(m => m.HostId).ToList()).ToHashSet();
+        // The hosts an add-nodes run was started for (POST members): only they are prepared and joined.
+        IReadOnlySet<int>? adding = plan.RemovesHosts ? null : run.TargetHostIds?.ToHashSet();
         var join = await secrets.LoadAsync(run.ClusterId, cancellationToken);
         PlanContext? context = null;
         context = new PlanContext(run.ClusterId, run.Id, run.Spec, members, removing, join, secrets,
-            (hostId, ct) => pool.GetAsync(context!.Member(hostId), context, ct), time, options.Value);
+            (hostId, ct) => pool.GetAsync(context!.Member(hostId), context, ct), time, options.Value, adding);
         return context;
     }
 

@@ -2,15 +2,18 @@ using System.Text;
 using KubeHa.Core.Clusters;
 using KubeHa.Core.Clusters.Health;
 using KubeHa.Core.Kubernetes;
+using KubeHa.Core.Runs;
 using KubeHa.Web.Application;
 using KubeHa.Web.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace KubeHa.Web.Api;
 
 /// <summary>
-/// <c>/api/v1/clusters</c>: clusters (spec of the provisioning engine plus the hosts and their roles), the admin
-/// kubeconfig download (operators and admins, audited) and
+/// <c>/api/v1/clusters</c>: clusters (spec of the provisioning engine plus the hosts and their roles), members added
+/// and removed on a running cluster (each starts a run), the admin kubeconfig download (operators and admins, audited) and
 /// live health: nodes, load balancers, etcd (the dashboard's feed, read once).
 /// </summary>
 public static class ClustersEndpoints
@@ -36,6 +39,19 @@ public static class ClustersEndpoints
             .RequireAuthorization(KubeHaPolicies.Operator)
             .Produces<string>(StatusCodes.Status200OK, "application/yaml")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:int}/members", AddMembersAsync).WithName("AddClusterMembers")
+            .RequireAuthorization(KubeHaPolicies.Operator)
+            .Produces<RunSnapshot>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{id:int}/members/{hostId:int}", RemoveMemberAsync).WithName("RemoveClusterMember")
+            .RequireAuthorization(KubeHaPolicies.Operator)
+            .Produces<RunSnapshot>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         // Live health, read once (the dashboard follows the same feed live): every source answered, or what is known after HealthTimeout.
         group.MapGet("/{id:int}/nodes", NodesAsync).WithName("ListClusterNodes")
@@ -75,6 +91,19 @@ public static class ClustersEndpoints
         var deleted = await commands.DeleteClusterAsync(CommandActor.From(http), id, cancellationToken);
         return deleted.Succeeded ? TypedResults.NoContent() : ApiResults.Refusal(deleted);
     }
+
+    /// <summary>202 with the add-nodes run (as <c>POST /clusters/{id}/runs</c> answers), 400 per field, 409 while a run is active.</summary>
+    private static async Task<IResult> AddMembersAsync(
+        int id, AddMembersRequest request, ClusterCommands commands, RunReader reader, HttpContext http, CancellationToken cancellationToken)
+        => await RunsEndpoints.AnswerAsync(await commands.AddMembersAsync(CommandActor.From(http), id, request.ToHostRoles(), cancellationToken), reader, cancellationToken);
+
+    /// <summary>202 with the removal run; 409 with the reason (quorum arithmetic, active run); confirmEvenMembers in the body or the query.</summary>
+    private static async Task<IResult> RemoveMemberAsync(
+        int id, int hostId, ClusterCommands commands, RunReader reader, HttpContext http, CancellationToken cancellationToken,
+        [FromQuery] string? confirmEvenMembers = null,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RemoveMemberRequest? request = null)
+        => await RunsEndpoints.AnswerAsync(
+            await commands.RemoveMemberAsync(CommandActor.From(http), id, hostId, request?.ConfirmEvenMembers ?? confirmEvenMembers, cancellationToken), reader, cancellationToken);
 
     private static async Task<IResult> KubeconfigAsync(int id, ClusterCommands commands, HttpContext http, CancellationToken cancellationToken)
     {

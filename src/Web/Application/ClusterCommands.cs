@@ -72,10 +72,45 @@ public sealed class ClusterCommands(ClusterCatalog catalog, KubeconfigReader kub
         }
 
         var result = await catalog.StartRunAsync(clusterId, plan, hostIds, actor.Name, cancellationToken);
-        var name = result.Outcome == RunCommandOutcome.NotFound ? null : (await catalog.GetAsync(clusterId, cancellationToken))?.Summary.Name;
-        var target = $"cluster '{name}' (#{clusterId})";
-        await AuditRunAsync(actor, AuditActions.RunStarted, result, result.RunId is { } runId ? $"run #{runId} of {target}" : target, $"plan {plan}{Hosts(hostIds)}");
+        await AuditRunAsync(actor, AuditActions.RunStarted, result, await ClusterTargetAsync(clusterId, result, cancellationToken), $"plan {plan}{Hosts(hostIds)}");
         return Translate(result, "cluster", clusterId);
+    }
+
+    /// <summary>
+    /// Adds inventory hosts with their roles to a cluster and starts the add-nodes run that joins them (and them alone);
+    /// refused per field when the cluster after the change would not validate, or while a run is active.
+    /// </summary>
+    public async Task<CommandResult<long>> AddMembersAsync(CommandActor actor, int clusterId, IReadOnlyList<HostRoles> hosts, CancellationToken cancellationToken)
+    {
+        if (!await MayAsync(actor, KubeHaPolicies.Operator))
+        {
+            return CommandResult.Forbidden<long>(KubeHaPolicies.Operator);
+        }
+
+        var result = await catalog.AddMembersAsync(clusterId, hosts, actor.Name, cancellationToken);
+        var target = await ClusterTargetAsync(clusterId, result, cancellationToken);
+        await AuditRunAsync(actor, AuditActions.MembersAdded, result, target,
+            $"hosts {string.Join(", ", hosts.Select(h => $"{h.HostId} ({string.Join("+", h.Roles.Order())})"))}");
+        return TranslateMembership(result, clusterId);
+    }
+
+    /// <summary>
+    /// Starts the removal of one member (drain, kubeadm reset, etcd member removed, load balancers resynced); refused
+    /// when etcd would lose quorum, or become even unless an Admin typed the cluster's name in <paramref name="confirmEvenMembers"/>.
+    /// </summary>
+    public async Task<CommandResult<long>> RemoveMemberAsync(CommandActor actor, int clusterId, int hostId, string? confirmEvenMembers, CancellationToken cancellationToken)
+    {
+        if (!await MayAsync(actor, KubeHaPolicies.Operator))
+        {
+            return CommandResult.Forbidden<long>(KubeHaPolicies.Operator);
+        }
+
+        var mayConfirm = await MayAsync(actor, KubeHaPolicies.Admin);
+        var result = await catalog.RemoveMemberAsync(clusterId, hostId, confirmEvenMembers, mayConfirm, actor.Name, cancellationToken);
+        var target = await ClusterTargetAsync(clusterId, result, cancellationToken);
+        await AuditRunAsync(actor, AuditActions.MemberRemoved, result, target,
+            $"host {hostId}{(string.IsNullOrWhiteSpace(confirmEvenMembers) || !result.Accepted ? "" : ", even etcd member count confirmed")}");
+        return TranslateMembership(result, clusterId);
     }
 
     /// <summary>Re-queues a failed, cancelled or interrupted run; it continues from the first unfinished work.</summary>
@@ -144,6 +179,24 @@ public sealed class ClusterCommands(ClusterCatalog catalog, KubeconfigReader kub
         RunCommandOutcome.Conflict => new(CommandOutcome.Busy, Title: "Another run of this cluster is active", Message: result.Message, ActiveRunId: result.ActiveRunId),
         RunCommandOutcome.Invalid => CommandResult.Invalid<long>(result.Field ?? "hostIds", result.Message!),
         _ => CommandResult.Refused<long>("The run is not in a state that allows this", result.Message ?? "Not possible in the run's current state."),
+    };
+
+    private async Task<string> ClusterTargetAsync(int clusterId, RunCommandResult result, CancellationToken cancellationToken)
+    {
+        var name = result.Outcome == RunCommandOutcome.NotFound ? null : (await catalog.GetAsync(clusterId, cancellationToken))?.Summary.Name;
+        var target = $"cluster '{name}' (#{clusterId})";
+        return result.RunId is { } runId ? $"run #{runId} of {target}" : target;
+    }
+
+    // Like Translate, keeping the membership's own messages: every field's errors, the host that is not a member, the guard's arithmetic.
+    private static CommandResult<long> TranslateMembership(RunCommandResult result, int clusterId) => result.Outcome switch
+    {
+        RunCommandOutcome.Invalid when result.Errors is { Count: > 0 } errors => new(CommandOutcome.Invalid, Title: "Some fields are invalid", Message: result.Message,
+            Errors: errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray())),
+        RunCommandOutcome.NotFound when result.Field is not null => new(CommandOutcome.NotFound, Title: "Not a member", Message: result.Message),
+        RunCommandOutcome.InvalidState => CommandResult.Refused<long>("The membership change is refused", result.Message!),
+        RunCommandOutcome.Forbidden => new(CommandOutcome.Forbidden, Title: "Not allowed", Message: result.Message),
+        _ => Translate(result, "cluster", clusterId),
     };
 
     private static string Hosts(IReadOnlyCollection<int>? hostIds) => hostIds is null ? "" : $", hosts {string.Join(", ", hostIds)}";

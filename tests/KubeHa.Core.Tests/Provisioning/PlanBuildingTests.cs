@@ -11,7 +11,7 @@ public sealed class PlanBuildingTests
 {
     private static readonly PlanCatalog Catalog = new(new NoApi());
 
-    internal static PlanContext Context(ClusterSpec spec, List<ClusterMember> members, IReadOnlySet<int>? removing = null, Dictionary<int, NodeState>? states = null, ListSink? sink = null)
+    internal static PlanContext Context(ClusterSpec spec, List<ClusterMember> members, IReadOnlySet<int>? removing = null, Dictionary<int, NodeState>? states = null, ListSink? sink = null, IReadOnlySet<int>? adding = null, Func<int, IHostShell>? shells = null)
     {
         sink ??= new ListSink();
         var sessions = new Dictionary<int, HostSession>();
@@ -22,12 +22,12 @@ public sealed class PlanBuildingTests
             {
                 if (!sessions.TryGetValue(id, out var s))
                 {
-                    sessions[id] = s = new HostSession(context!.Member(id), context, new DryRunHostShell(), sink);
+                    sessions[id] = s = new HostSession(context!.Member(id), context, shells?.Invoke(id) ?? new DryRunHostShell(), sink);
                 }
 
                 return Task.FromResult(s);
             }
-        }, TimeProvider.System, new ProvisioningOptions());
+        }, TimeProvider.System, new ProvisioningOptions(), adding);
         foreach (var (id, state) in states ?? [])
         {
             context.SetFacts(id, null, state);

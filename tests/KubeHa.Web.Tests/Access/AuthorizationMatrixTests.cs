@@ -84,6 +84,8 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
         ["GET /api/v1/clusters/{id:int}/etcd"] = Need.Viewer,
         ["GET /api/v1/clusters/{id:int}/certificates"] = Need.Viewer,
         ["POST /api/v1/clusters/{id:int}/runs"] = Need.Operator,
+        ["POST /api/v1/clusters/{id:int}/members"] = Need.Operator,
+        ["DELETE /api/v1/clusters/{id:int}/members/{hostId:int}"] = Need.Operator,
         ["GET /api/v1/runs/"] = Need.Viewer,
         ["GET /api/v1/runs/{id:long}"] = Need.Viewer,
         ["GET /api/v1/runs/{id:long}/findings"] = Need.Viewer,
@@ -309,7 +311,7 @@ public sealed class AuthorizationMatrixTests(AccessFixture fixture) : IClassFixt
             var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"];
             var isPage = endpoint.Metadata.Any(m => m.GetType().Name == "ComponentTypeMetadata");
             var pattern = endpoint.RoutePattern.RawText!;
-            var path = pattern.Replace("{id:int}", "999999", StringComparison.Ordinal).Replace("{id:long}", "999999", StringComparison.Ordinal)
+            var path = pattern.Replace("{id:int}", "999999", StringComparison.Ordinal).Replace("{id:long}", "999999", StringComparison.Ordinal).Replace("{hostId:int}", "999999", StringComparison.Ordinal)
                 .Replace("{documentName}", "v1", StringComparison.Ordinal).Replace("{**path}", "", StringComparison.Ordinal);
             if (isPage)
             {

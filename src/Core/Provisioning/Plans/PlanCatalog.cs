@@ -5,7 +5,8 @@ namespace KubeHa.Core.Provisioning.Plans;
 
 /// <summary>
 /// The plans, written out literally like k0sctl's apply.go: read top to bottom, that is what a run does. Steps decide
-/// per host from facts, so add-nodes reuses create's steps and touches only hosts not yet in the cluster.
+/// per host from facts, so add-nodes reuses create's steps and touches only hosts not yet in the cluster (with
+/// hostIds: only those). Day-2 plans reload load balancers one at a time: the endpoint always has a HAProxy and a VIP.
 /// </summary>
 public sealed class PlanCatalog(IClusterApi api) : IPlanCatalog
 {
@@ -48,8 +49,8 @@ public sealed class PlanCatalog(IClusterApi api) : IPlanCatalog
             new PrepareOsStep(),
             new InstallContainerRuntimeStep(),
             new InstallKubePackagesStep(),
-            new ConfigureLoadBalancersStep(),
-            new ConfigureKeepalivedStep(),
+            new ConfigureLoadBalancersStep(Fanout.OneAtATime),
+            new ConfigureKeepalivedStep(Fanout.OneAtATime),
             new PullImagesStep(),
             new DistributeEtcdClientCertificatesStep(),
             new JoinControlPlanesStep(),
@@ -63,8 +64,9 @@ public sealed class PlanCatalog(IClusterApi api) : IPlanCatalog
             new GatherFactsStep(),
             new DrainNodesStep(),
             new ResetNodesStep(),
-            new ConfigureLoadBalancersStep(),
-            new ConfigureKeepalivedStep(),
+            new RemoveEtcdMembersStep(),
+            new ConfigureLoadBalancersStep(Fanout.OneAtATime),
+            new ConfigureKeepalivedStep(Fanout.OneAtATime),
         ], RemovesHosts: true),
         RenewCertificates => new Plan(RenewCertificates, "Renew certificates",
         [

@@ -18,7 +18,7 @@ public sealed class CheckPreflightStep : Step
 
     public override TimeSpan Timeout => TimeSpan.FromMinutes(1);
 
-    public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) => context.KubeadmHosts.ToList();
+    public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) => context.KubeadmHosts.Where(context.Concerns).ToList();
 
     public override Task RunAsync(HostSession host, CancellationToken cancellationToken)
     {

@@ -4,8 +4,13 @@ using KubeHa.Core.LoadBalancing;
 
 namespace KubeHa.Core.Provisioning.Steps;
 
-/// <summary>Keepalived on the load-balancer hosts (keepalived mode): unicast VRRP holding the VIP where HAProxy runs.</summary>
-public sealed class ConfigureKeepalivedStep : Step
+/// <summary>
+/// Keepalived on the load-balancer hosts (keepalived mode): unicast VRRP holding the VIP where HAProxy runs. A host a
+/// reset removes gets keepalived stopped first (the VIP fails over to a peer that still lists it), then the others are
+/// restarted with the remaining peers. Day-2 plans restart one at a time, so both balancers never drop the VIP together.
+/// </summary>
+/// <param name="fanout">Parallel at create, one at a time in day-2 plans.</param>
+public sealed class ConfigureKeepalivedStep(Fanout fanout = Fanout.Parallel) : Step
 {
     private const string Candidate = KeepalivedConfigRenderer.ConfigPath + ".kubeha-candidate";
 
@@ -13,15 +18,19 @@ public sealed class ConfigureKeepalivedStep : Step
 
     public override string Title => "Configure keepalived (VIP)";
 
+    public override Fanout Fanout => fanout;
+
+    // Peers change only when a load balancer joins or leaves: adding control planes or workers leaves keepalived alone.
     public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) =>
         context.Spec.LoadBalancerMode == LoadBalancerMode.KeepalivedVip
-            ? context.Members.Where(m => m.Is(NodeRole.LoadBalancer)).ToList()
+        && (context.Adding is null || context.Members.Any(m => m.Is(NodeRole.LoadBalancer) && context.Adding.Contains(m.HostId)))
+            ? context.Members.Where(m => m.Is(NodeRole.LoadBalancer)).OrderBy(m => context.IsRemoving(m) ? 0 : 1).ToList()
             : [];
 
     public override async Task RunAsync(HostSession host, CancellationToken cancellationToken)
     {
         var context = host.Context;
-        if (context.Remaining.All(m => !m.Is(NodeRole.ControlPlane)))
+        if (context.Remaining.All(m => !m.Is(NodeRole.ControlPlane)) || context.IsRemoving(host.Host))
         {
             await host.RunAsync($"systemctl disable --now keepalived 2>/dev/null || true; rm -f {KeepalivedConfigRenderer.ConfigPath}", cancellationToken);
             return;
@@ -32,7 +41,7 @@ public sealed class ConfigureKeepalivedStep : Step
             await host.RunAsync($"apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q keepalived", cancellationToken);
         }
 
-        var balancers = context.Members.Where(m => m.Is(NodeRole.LoadBalancer)).ToList();
+        var balancers = context.Remaining.Where(m => m.Is(NodeRole.LoadBalancer)).ToList();
         var index = balancers.FindIndex(m => m.HostId == host.Host.HostId);
         var instance = new KeepalivedInstance(
             InterfaceFor(host.State, context.Spec.VirtualIp!, host.Host.Address),

@@ -14,7 +14,7 @@ public sealed class DistributeEtcdClientCertificatesStep : Step
     public override string Title => "Distribute etcd client certificates";
 
     public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) =>
-        context.Spec.EtcdTopology == EtcdTopology.External ? context.ControlPlanes.Where(m => !context.IsRemoving(m)).ToList() : [];
+        context.Spec.EtcdTopology == EtcdTopology.External ? context.ControlPlanes.Where(context.Concerns).ToList() : [];
 
     public override bool ShouldRun(PlanContext context, ClusterMember host) => !context.StateOf(host.HostId).HasKubeletConf;
 

@@ -10,7 +10,7 @@ public sealed class InstallContainerRuntimeStep : Step
 
     public override string Title => "Install the container runtime";
 
-    public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) => context.KubeadmHosts.Where(m => !context.IsRemoving(m)).ToList();
+    public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) => context.KubeadmHosts.Where(context.Concerns).ToList();
 
     public override bool ShouldRun(PlanContext context, ClusterMember host)
     {

@@ -10,7 +10,7 @@ public sealed class InstallKubePackagesStep : Step
 
     public override string Title => "Install kubelet, kubeadm and kubectl";
 
-    public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) => context.KubeadmHosts.Where(m => !context.IsRemoving(m)).ToList();
+    public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) => context.KubeadmHosts.Where(context.Concerns).ToList();
 
     public override bool ShouldRun(PlanContext context, ClusterMember host)
     {

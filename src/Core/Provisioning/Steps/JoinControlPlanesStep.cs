@@ -22,7 +22,7 @@ public sealed class JoinControlPlanesStep : Step
     public override TimeSpan Timeout => TimeSpan.FromMinutes(15);
 
     public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) =>
-        context.ControlPlanes.Where(m => m.HostId != context.InitHost?.HostId && !context.IsRemoving(m)).ToList();
+        context.ControlPlanes.Where(m => m.HostId != context.InitHost?.HostId && context.Concerns(m)).ToList();
 
     public override bool ShouldRun(PlanContext context, ClusterMember host) => !context.StateOf(host.HostId).HasKubeletConf;
 

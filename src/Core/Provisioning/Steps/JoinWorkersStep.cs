@@ -14,7 +14,7 @@ public sealed class JoinWorkersStep : Step
 
     public override TimeSpan Timeout => TimeSpan.FromMinutes(10);
 
-    public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) => context.Workers.Where(m => !context.IsRemoving(m)).ToList();
+    public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) => context.Workers.Where(context.Concerns).ToList();
 
     public override bool ShouldRun(PlanContext context, ClusterMember host) => !context.StateOf(host.HostId).HasKubeletConf;
 

@@ -10,7 +10,7 @@ public sealed class PrepareOsStep : Step
 
     public override string Title => "Prepare the operating system";
 
-    public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) => context.KubeadmHosts.Where(m => !context.IsRemoving(m)).ToList();
+    public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) => context.KubeadmHosts.Where(context.Concerns).ToList();
 
     public override bool ShouldRun(PlanContext context, ClusterMember host)
     {

@@ -20,7 +20,7 @@ public sealed class PullImagesStep : Step
     public override TimeSpan Timeout => TimeSpan.FromMinutes(20);
 
     public override IReadOnlyList<ClusterMember> SelectHosts(PlanContext context) =>
-        context.Members.Where(m => (m.IsKubernetesNode || m.Is(NodeRole.Etcd)) && !context.IsRemoving(m)).ToList();
+        context.Members.Where(m => (m.IsKubernetesNode || m.Is(NodeRole.Etcd)) && context.Concerns(m)).ToList();
 
     public override bool ShouldRun(PlanContext context, ClusterMember host)
     {
