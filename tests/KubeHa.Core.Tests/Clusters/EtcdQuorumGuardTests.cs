@@ -10,7 +10,7 @@ public sealed class EtcdQuorumGuardTests
         var check = EtcdQuorumGuard.CheckRemoval("node2", 3, isMember: true);
 
         Assert.Equal(QuorumVerdict.EvenCount, check.Verdict);
-        Assert.StartsWith("removing node2 leaves 2 etcd members: a 2-member cluster needs 2 for quorum and tolerates no failure; 3 etcd members need 2 and tolerate 1 failure", check.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("removing node2 leaves 2 etcd members: a 2-member cluster needs 2 for quorum and tolerates no failure; no more than 1 etcd member would, while 3 etcd members need 2 and tolerate 1 failure", check.Reason, StringComparison.Ordinal);
         Assert.Contains("Admin", check.Reason, StringComparison.Ordinal);
     }
 
@@ -39,7 +39,7 @@ public sealed class EtcdQuorumGuardTests
         var check = EtcdQuorumGuard.CheckRemoval("node5", 5, isMember: true);
 
         Assert.Equal(QuorumVerdict.EvenCount, check.Verdict);
-        Assert.StartsWith("removing node5 leaves 4 etcd members: a 4-member cluster needs 3 for quorum and tolerates 1 failure; 5 etcd members need 3 and tolerate 2 failures", check.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("removing node5 leaves 4 etcd members: a 4-member cluster needs 3 for quorum and tolerates 1 failure; no more than 3 etcd members would, while 5 etcd members need 3 and tolerate 2 failures", check.Reason, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -43,7 +43,7 @@ public static class EtcdQuorumGuard
         {
             return new(QuorumVerdict.EvenCount,
                 $"removing {hostName} leaves {Members(after)}: a {after}-member cluster needs {Quorum(after)} for quorum and tolerates {Failures(after)}; " +
-                $"{Members(members)} need {Quorum(members)} and tolerate {Failures(members)}, and {Members(after - 1)} would tolerate as many as {after}. " +
+                $"no more than {Members(after - 1)} would, while {Members(members)} need {Quorum(members)} and tolerate {Failures(members)}. " +
                 "Keep an odd count (add a member, or remove another one too), or have an Admin confirm with the cluster's name.");
         }
 
