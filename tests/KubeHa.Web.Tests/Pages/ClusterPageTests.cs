@@ -59,6 +59,44 @@ public sealed class ClusterPageTests : IAsyncLifetime
         Assert.Empty(page.FindAll("[data-testid=kubeconfig-download]"));
     }
 
+    [Fact]
+    public async Task Members_RemoveAndAdd_RefusalsShownWithTheGuardsReasonNothingQueued()
+    {
+        var id = await CreateClusterAsync();
+        var spare = (await _ctx.AddHostsAsync("spare"))[0]; // checked, but no facts gathered
+        var factory = _ctx.Services.GetRequiredService<IDbContextFactory<KubeHaDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            await db.Clusters.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ClusterStatus.Healthy));
+        }
+
+        _ctx.RenderProviders();
+        var page = _ctx.Bunit.Render<ClusterPage>(p => p.Add(x => x.ClusterId, id));
+        await _feed.PublishAsync(Snapshot(id, node2Ready: true, node2Backend: "UP"));
+        page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("[data-testid=member]").Count), TimeSpan.FromSeconds(30));
+        Assert.Equal(["lb1", "node1", "node2", "node3"], page.FindAll("[data-testid=member]").Select(r => r.GetAttribute("data-host")));
+
+        // node3 of three stacked members: 2 would be even; the Operator is asked for the name, then told only an Admin may.
+        page.Find("[data-testid=member][data-host=node3] [data-testid=member-remove]").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=members-remove-confirm]"));
+        page.Find("[data-testid=members-remove-start]").Click();
+        page.WaitForAssertion(() => Assert.Contains("2-member cluster needs 2 for quorum", page.Find("[data-testid=members-refused]").TextContent, StringComparison.Ordinal));
+        page.Find("[data-testid=members-remove-name]").Change("prod");
+        page.Find("[data-testid=members-remove-start]").Click();
+        page.WaitForAssertion(() => Assert.Contains("Only an Admin may confirm", page.Find("[data-testid=members-refused]").TextContent, StringComparison.Ordinal));
+
+        // Add: the free checked host is offered; without facts it is refused with the reason.
+        page.Find("[data-testid=members-add]").Click();
+        page.WaitForAssertion(() => Assert.Equal("spare", page.Find("[data-testid=members-add-host]").GetAttribute("data-host")));
+        page.Find("[data-testid=members-add-host] [data-testid=members-add-worker]").Change(true);
+        page.Find("[data-testid=members-add-start]").Click();
+        page.WaitForAssertion(() => Assert.Contains("spare has no successful check", page.Find("[data-testid=members-refused]").TextContent, StringComparison.Ordinal));
+
+        await using var check = await factory.CreateDbContextAsync();
+        Assert.Equal(0, await check.Runs.CountAsync(r => r.ClusterId == id));
+        Assert.DoesNotContain(await check.ClusterNodes.Where(n => n.ClusterId == id).Select(n => n.HostId).ToListAsync(), h => h == spare);
+    }
+
     private async Task StoreKubeconfigAsync(int clusterId)
     {
         var factory = _ctx.Services.GetRequiredService<IDbContextFactory<KubeHaDbContext>>();
