@@ -129,9 +129,15 @@ public sealed class ClusterTests(LabFixture lab)
         // Other tests of the collection take control planes down and back (host-down, reset and rejoin): after a host
         // boots, its kubelet starts the apiserver again and HAProxy needs `rise` good checks to mark it UP.
         Dictionary<string, string> before = [];
-        Assert.True(await LabFixture.EventuallyAsync(async () =>
-            (before = await HaproxyBackendAsync("10.77.0.14")).Values.All(s => s == "UP"), TimeSpan.FromSeconds(60)),
-            "not every apiserver backend is UP before the test: " + string.Join(", ", before.Select(b => $"{b.Key}={b.Value}")));
+        if (!await LabFixture.EventuallyAsync(async () =>
+            (before = await HaproxyBackendAsync("10.77.0.14")).Values.All(s => s == "UP"), TimeSpan.FromSeconds(60)))
+        {
+            // What the kubelet of each such host thinks it runs, and the apiserver's last words, for the next engineer.
+            var hosts = before.Where(b => b.Value != "UP").Select(b => b.Key).ToList();
+            var why = hosts.Select(h => $"{h}: {lab.Ssh(h, "sudo sh -c 'ls /run/khlab/pods; crictl ps; tail -n 5 /run/khlab/log/kube-apiserver.log'").Out}");
+            Assert.Fail("not every apiserver backend is UP before the test: " + string.Join(", ", before.Select(b => $"{b.Key}={b.Value}")) + "\n" + string.Join("\n", why));
+        }
+
         try
         {
             await lab.Lab.FaultAsync("node2", LabFault.ApiserverKilled, default);
