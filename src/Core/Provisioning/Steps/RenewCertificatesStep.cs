@@ -76,7 +76,7 @@ public sealed class RenewCertificatesStep : Step
             i=0
             while [ -n "$({{crictl}} ps -q --name {{pattern}} 2>/dev/null)" ]; do
               i=$((i+1)); if [ $i -gt {{stopWaitSeconds}} ]; then
-                for f in {{PausedManifests}}/*.yaml; do [ -f "$f" ] && mv "$f" {{Manifests}}/; done
+                {{RestoreManifests()}}
                 echo "the kubelet did not stop the control-plane containers within {{stopWaitSeconds}} s (crictl ps; journalctl -u kubelet)" >&2; exit 1
               fi
               sleep 1
